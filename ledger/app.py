@@ -1,0 +1,340 @@
+"""The exitledger application: append signed events, replay streams (eventsourcing ``Application``).
+
+Speaks primitives to its callers (STYLE habit 8): stream names, type names, payload dicts,
+signers, and returns plain dicts and receipts. Every append, single or batch, goes through one
+path: each entry is decided by the domain against the ledger as the entries before it left it,
+sealed (canonical body, hash, Ed25519 signature) and then all are saved in one transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, PersistenceError
+
+import domain
+from domain import Act, Actor, ActorRegistry, CaseRef, DomainError, Stream
+from ledger.errors import ConflictError, InputError, LedgerError, RefusedError, StoreError
+from ledger.keys import b64, key_id
+from ledger.mapper import RecordMapper
+from ledger.record import GENESIS_PREV, build_record, open_envelope, parse_time, seal
+from ledger.signing import Signer
+from ledger.store import iter_log, persistence_env, prepare_database
+
+ACTORS = "actors"
+DEFAULT_AUTHORITY = "ledger-authority"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event to append: what, where, by whom, signed with which key."""
+
+    stream: str
+    type: str
+    actor: str
+    payload: Mapping[str, Any]
+    signer: Signer
+
+
+@dataclass(frozen=True)
+class Receipt:
+    seq: int
+    hash: str
+    stream: str
+    version: int
+    type: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "hash": self.hash, "stream": self.stream, "version": self.version}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ExitLedger(Application):
+    """One ledger in one database."""
+
+    name = "exitledger"
+    is_snapshotting_enabled = False
+
+    def __init__(self, url: str, *, clock: Callable[[], datetime] = utc_now) -> None:
+        env = persistence_env(url)
+        try:
+            prepare_database(env)
+            super().__init__(env=env)
+        except LedgerError:
+            raise
+        except Exception as e:  # the driver's own errors: unreachable server, bad file, …
+            raise StoreError(f"cannot open database {_redact(url)}: {_one_line(e)}") from None
+        self.clock = clock
+        self._ledger_id: str | None = None
+
+    def construct_mapper(self) -> RecordMapper:
+        return RecordMapper(self.construct_transcoder())
+
+    # -- identity --------------------------------------------------------------------------
+    @property
+    def ledger_id(self) -> str:
+        """The ledger's id, read from its genesis record; StoreError on an empty database."""
+        if self._ledger_id is None:
+            rows = self.recorder.log_rows(0, 1)
+            if not rows or rows[0].seq != 1 or rows[0].state is None:
+                raise StoreError("no ledger in this database yet: run `exitledger init` first")
+            try:
+                self._ledger_id = json.loads(open_envelope(rows[0].state).body)["ledger"]
+            except (ValueError, KeyError, TypeError):
+                raise StoreError("the genesis event cannot be read; run `exitledger verify`") from None
+        return self._ledger_id
+
+    def is_empty(self) -> bool:
+        return self.recorder.log_size() == 0
+
+    def stream_id(self, stream: str) -> UUID:
+        return uuid5(UUID(self.ledger_id), stream)
+
+    def size(self) -> int:
+        return int(self.recorder.log_size())
+
+    # -- reading aggregates -----------------------------------------------------------------
+    def load(self, stream: str) -> Stream | None:
+        try:
+            return self.repository.get(self.stream_id(stream))
+        except AggregateNotFoundError:
+            return None
+        except PersistenceError as e:
+            raise StoreError(f"cannot read {stream}: {_one_line(e)}") from None
+
+    def registry(self) -> ActorRegistry:
+        registry = self.load(ACTORS)
+        if registry is None:
+            raise StoreError("no ledger in this database yet: run `exitledger init` first")
+        return registry  # type: ignore[return-value]
+
+    # -- writing ----------------------------------------------------------------------------
+    def init(
+        self,
+        *,
+        province_code: str,
+        province_name: str,
+        signer: Signer,
+        actor: str = DEFAULT_AUTHORITY,
+        incidence_limit: str | None = None,
+        ledger_id: str | None = None,
+    ) -> Receipt:
+        """Append the genesis event ``LedgerInitialised``; the database must hold no ledger."""
+        if not self.is_empty():
+            raise InputError(f"this database already holds ledger {self.ledger_id}; nothing written")
+        self._ledger_id = str(UUID(ledger_id)) if ledger_id else str(uuid4())
+        payload: dict[str, Any] = {
+            "province_code": province_code,
+            "province_name": province_name,
+            "origin": f"exitledger/{self._ledger_id}",
+            "authority_actor": actor,
+            "authority_public_key": b64(signer.public_raw),
+        }
+        if incidence_limit is not None:
+            payload["incidence_limit"] = incidence_limit
+        try:
+            return self.append([Entry(ACTORS, "LedgerInitialised", actor, payload, signer)])[0]
+        except LedgerError:
+            self._ledger_id = None
+            raise
+
+    def append(self, entries: Iterable[Entry]) -> list[Receipt]:
+        """Decide, seal and store ``entries`` in one transaction: all or nothing.
+
+        Each entry is checked against the ledger as the entries before it left it. Raises
+        InputError (the entry's payload), RefusedError (process, rights or key) with the entry's
+        index in ``.index``, or ConflictError when another writer got there first.
+        """
+        batch = _Batch(self)
+        receipts: list[Receipt] = []
+        for index, entry in enumerate(entries):
+            try:
+                receipts.append(batch.add(entry))
+            except LedgerError as e:
+                self.mapper.forget()
+                e.index = index  # type: ignore[attr-defined]
+                raise
+        if not receipts:
+            return []
+        try:
+            self.save(*batch.events)
+        except IntegrityError:
+            self.mapper.forget()
+            raise ConflictError(
+                "another writer appended to the same stream first; nothing was stored — run the command again"
+            ) from None
+        except PersistenceError as e:
+            self.mapper.forget()
+            raise StoreError(f"the database refused the append: {_one_line(e)}; nothing was stored") from None
+        last = self.recorder.seq_of_hash(receipts[-1].hash)
+        first = last - len(receipts) + 1
+        return [
+            Receipt(first + i, r.hash, r.stream, r.version, r.type) for i, r in enumerate(receipts)
+        ]
+
+    # -- replay -------------------------------------------------------------------------------
+    def history(self, stream: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
+        """The events of ``stream`` as the ledger stood at ``as_of`` (all when None), in order."""
+        domain.aggregate_for(stream) if stream != ACTORS else None
+        registry = self.registry()
+        out: list[dict[str, Any]] = []
+        for row in iter_log(self.recorder, originator_id=self.stream_id(stream)):
+            if row.state is None:
+                raise StoreError(f"seq {row.seq} of {stream} is missing its event; run `exitledger verify`")
+            sealed = open_envelope(row.state)
+            record = json.loads(sealed.body)
+            if as_of is not None and parse_time(record["recorded_at"]) > as_of:
+                continue
+            actor = registry.actor(record["actor"])
+            date_field = domain.DECISION_DATE_FIELD.get(record["type"])
+            out.append(
+                {
+                    "seq": row.seq,
+                    "version": record["version"],
+                    "type": record["type"],
+                    "hash": sealed.hash,
+                    "actor": record["actor"],
+                    "person": actor.person if actor else None,
+                    "key": record["key"],
+                    "recorded_at": record["recorded_at"],
+                    "decided_on": record["payload"].get(date_field) if date_field else None,
+                    "payload": record["payload"],
+                }
+            )
+        return out
+
+    def actors(self) -> list[dict[str, Any]]:
+        registry = self.registry()
+        return [
+            {
+                "actor": a.id,
+                "name": a.name,
+                "role": a.role,
+                "jurisdiction": a.jurisdiction,
+                "person": a.person,
+                "key": key_id(base64.b64decode(a.public_key)),
+                "revoked": a.revoked,
+            }
+            for a in sorted(registry.actors.values(), key=lambda a: a.id)
+        ]
+
+    def find_actor(self, actor_id: str) -> Actor | None:
+        return self.registry().actor(actor_id)
+
+
+@dataclass
+class _Batch:
+    """Aggregates and hashes of one append, so later entries see earlier ones."""
+
+    app: ExitLedger
+    aggregates: dict[str, Stream | None] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)
+    new_hashes: set[str] = field(default_factory=set)
+
+    def aggregate(self, stream: str) -> Stream | None:
+        if stream not in self.aggregates:
+            self.aggregates[stream] = self.app.load(stream)
+        return self.aggregates[stream]
+
+    def known_event(self, hash: str) -> bool:
+        return hash in self.new_hashes or self.app.recorder.seq_of_hash(hash) is not None
+
+    def find_case(self, stream: str) -> CaseRef | None:
+        if not stream.startswith("case:"):
+            return None
+        try:
+            case = self.aggregate(stream)
+        except (LedgerError, ValueError):
+            return None
+        return case.as_case_ref() if case is not None else None  # type: ignore[attr-defined]
+
+    def add(self, entry: Entry) -> Receipt:
+        if not isinstance(entry.payload, Mapping):
+            raise InputError("payload: must be a JSON object")
+        registry = self.aggregate(ACTORS) if (entry.stream != ACTORS or entry.type != "LedgerInitialised") else None
+        now = self.app.clock()
+        public_key = b64(entry.signer.public_raw)
+        if entry.type == "LedgerInitialised":
+            actor = Actor(
+                id=entry.actor, name="ledger authority", role="ledger_authority",
+                jurisdiction=str(entry.payload.get("province_code", "")), public_key=public_key,
+            )
+            act = Act(actor=actor, recorded_at=now)
+        else:
+            if registry is None:
+                raise StoreError("no ledger in this database yet: run `exitledger init` first")
+            actor = registry.actor(entry.actor)  # type: ignore[attr-defined]
+            if actor is None:
+                raise RefusedError(f"actor {entry.actor} is not registered in this ledger", code="actor")
+            if actor.revoked:
+                raise RefusedError(f"actor {entry.actor} was revoked and may sign nothing", code="revoked")
+            if actor.public_key != public_key:
+                raise RefusedError(
+                    f"key {entry.signer.key_id} is not the current key of actor {entry.actor} "
+                    f"(that is {key_id(base64.b64decode(actor.public_key))})",
+                    code="key",
+                )
+            act = Act(
+                actor=actor,
+                recorded_at=now,
+                incidence_limit=registry.incidence_limit,  # type: ignore[attr-defined]
+                province_code=registry.province_code,  # type: ignore[attr-defined]
+                known_event=self.known_event,
+                find_actor=registry.actor,  # type: ignore[attr-defined]
+                find_case=self.find_case,
+            )
+        try:
+            stream_id = self.app.stream_id(entry.stream)
+            aggregate, event = domain.record(
+                stream=entry.stream,
+                aggregate=self.aggregate(entry.stream),
+                type=entry.type,
+                act=act,
+                payload=entry.payload,
+                id=stream_id,
+            )
+        except DomainError as e:
+            cls = InputError if e.code == "payload" else RefusedError
+            raise cls(f"{entry.type} on {entry.stream}: {e.message}", code=e.code) from None
+        version = event.originator_version
+        record = build_record(
+            ledger=self.app.ledger_id,
+            stream=entry.stream,
+            version=version,
+            type=entry.type,
+            recorded_at=event.timestamp,
+            actor=entry.actor,
+            key=entry.signer.key_id,
+            payload=event.payload,
+            prev=GENESIS_PREV if version == 1 else aggregate.refs[version - 1],
+        )
+        sealed = seal(record, entry.signer.sign)
+        aggregate.acknowledge(version, sealed.hash)
+        self.aggregates[entry.stream] = aggregate
+        self.events.extend(aggregate.collect_events())
+        self.app.mapper.expect(stream_id, version, sealed.envelope)
+        self.new_hashes.add(sealed.hash)
+        return Receipt(0, sealed.hash, entry.stream, version, entry.type)
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0] if text else type(e).__name__
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}@{host}"
+    return url

@@ -1,0 +1,117 @@
+"""The signed record of SPEC §1 and the envelope it is stored in.
+
+A record is the nine-member JSON object every event becomes. ``body`` is its RFC 8785 bytes,
+``hash`` their SHA-256, ``sig`` an Ed25519 signature of ``body``. The stored state of an event is
+the envelope ``{"hash":"<64 hex>","sig":"<88 base64>","record":<body>}`` written by
+concatenation, so the body's bytes are stored, exported and verified exactly as they were signed
+and are never serialised again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ledger.canonical import canonical_bytes
+
+RECORD_MEMBERS = ("ledger", "stream", "version", "type", "recorded_at", "actor", "key", "payload", "prev")
+GENESIS_PREV = "0" * 64
+
+_HEAD = b'{"hash":"'
+_MID = b'","sig":"'
+_TAIL = b'","record":'
+HASH_AT = slice(len(_HEAD), len(_HEAD) + 64)
+SIG_AT = slice(HASH_AT.stop + len(_MID), HASH_AT.stop + len(_MID) + 88)
+BODY_FROM = SIG_AT.stop + len(_TAIL)
+
+
+def format_time(moment: datetime) -> str:
+    """UTC with microseconds and ``Z`` (SPEC §1)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    """Inverse of :func:`format_time`; raises ValueError on any other form."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def build_record(
+    *,
+    ledger: str,
+    stream: str,
+    version: int,
+    type: str,
+    recorded_at: datetime,
+    actor: str,
+    key: str,
+    payload: dict[str, Any],
+    prev: str,
+) -> dict[str, Any]:
+    return {
+        "ledger": ledger,
+        "stream": stream,
+        "version": version,
+        "type": type,
+        "recorded_at": format_time(recorded_at),
+        "actor": actor,
+        "key": key,
+        "payload": payload,
+        "prev": prev,
+    }
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A signed record as it is stored: its exact body bytes, hash and signature."""
+
+    body: bytes
+    hash: str
+    sig: str
+
+    @property
+    def envelope(self) -> bytes:
+        return _HEAD + self.hash.encode() + _MID + self.sig.encode() + _TAIL + self.body + b"}"
+
+
+def seal(record: dict[str, Any], sign: Any) -> Sealed:
+    """Canonicalise ``record`` once, hash it and sign it with ``sign(body) -> base64``."""
+    body = canonical_bytes(record)
+    return Sealed(body=body, hash=hashlib.sha256(body).hexdigest(), sig=sign(body))
+
+
+class EnvelopeError(ValueError):
+    """Stored bytes that are not an envelope written by :class:`Sealed`."""
+
+
+def open_envelope(state: bytes) -> Sealed:
+    """Split stored bytes into body, stored hash and signature without re-serialising.
+
+    Raises :class:`EnvelopeError` when the framing is wrong; says nothing of whether the hash or
+    signature are right (verification does that).
+    """
+    state = bytes(state)
+    if (
+        len(state) <= BODY_FROM
+        or not state.startswith(_HEAD)
+        or state[HASH_AT.stop : SIG_AT.start] != _MID
+        or state[SIG_AT.stop : BODY_FROM] != _TAIL
+        or not state.endswith(b"}")
+    ):
+        raise EnvelopeError("stored event is not a signed-record envelope")
+    try:
+        stored_hash = state[HASH_AT].decode("ascii")
+        sig = state[SIG_AT].decode("ascii")
+    except UnicodeDecodeError:
+        raise EnvelopeError("stored hash or signature is not ASCII") from None
+    return Sealed(body=state[BODY_FROM:-1], hash=stored_hash, sig=sig)
+
+
+def export_line(seq: int, sealed: Sealed) -> bytes:
+    """One ``events.jsonl`` line of SPEC §2, built from the stored bytes."""
+    return (
+        b'{"seq": %d, "hash": "%s", "sig": "%s", "record": ' % (seq, sealed.hash.encode(), sealed.sig.encode())
+        + sealed.body
+        + b"}\n"
+    )
