@@ -9,7 +9,7 @@ import click
 from cli import output
 from cli.context import Context, json_flag, pass_ctx
 from cli.main import cli
-from ledger.errors import InputError, VerificationError
+from ledger.errors import InputError, StoreError, VerificationError
 from ledger.keys import parse_public_key
 from ledger.verify import Report, verify_store
 
@@ -21,7 +21,7 @@ def parse_as_of(text: str) -> datetime:
         raise InputError(f"--as-of {text}: not a time; use e.g. 2020-03-01 or 2020-03-01T08:00:00Z") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    if len(text) == 10:  # a bare date means the end of that day
+    if "T" not in text and " " not in text and len(text) <= 10:  # a bare date means the end of that day
         moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
     return moment
 
@@ -75,6 +75,8 @@ def verify(ctx: Context, authority_key: str | None) -> None:
     trusted = parse_public_key(authority_key) if authority_key else None
     ledger = ctx.ledger()
     total = ledger.size()
+    if total == 0 and not ledger.recorder.unlogged_events():
+        raise StoreError("no ledger in this database: nothing to verify (run `exitledger init` first)")
     if output.stderr.is_terminal and not ctx.json:
         from rich.progress import Progress
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli import output
+from cli import jsonin, output
 from cli.context import Context, json_flag, key_options, pass_ctx, passphrase
 from cli.main import cli
 from ledger.app import Entry
@@ -65,8 +65,13 @@ def keygen(ctx: Context, out: str, no_passphrase: bool, passphrase_env: str | No
 def init(ctx: Context, province_code: str, province_name: str, key_path: str, passphrase_env: str | None,
          actor: str, incidence_limit: str | None, ledger_id: str | None) -> None:
     """Create the ledger: the genesis event, signed by the authority key."""
+    if ledger_id is not None:
+        try:
+            ledger_id = str(uuid.UUID(ledger_id))
+        except ValueError:
+            raise InputError(f"--ledger-id {ledger_id}: not a UUID") from None
     signer = ctx.signer(key_path, passphrase_env)
-    ledger = ctx.ledger()
+    ledger = ctx.ledger(create=True)
     receipt = ledger.init(province_code=province_code, province_name=province_name, signer=signer,
                           actor=actor, incidence_limit=incidence_limit, ledger_id=ledger_id)
     from ledger.signed_note import vkey as make_vkey
@@ -87,21 +92,12 @@ def parse_data(data: str) -> dict[str, Any]:
             data = Path(data[1:]).read_text(encoding="utf-8")
         except OSError as e:
             raise InputError(f"--data: cannot read {data[1:]}: {e.strerror}") from None
-    try:
-        value = json.loads(data, parse_float=_no_float)
-    except json.JSONDecodeError as e:
-        raise InputError(f"--data: malformed JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"--data: {data[1:]} is not UTF-8 text") from None
+    value = jsonin.loads(data, "--data")
     if not isinstance(value, dict):
         raise InputError("--data: the payload must be a JSON object")
     return value
-
-
-class _Float(float):
-    """A JSON number with a fraction, kept so the domain can name the field that holds it."""
-
-
-def _no_float(text: str) -> Any:
-    return _Float(text)
 
 
 @cli.command()
@@ -140,10 +136,7 @@ def import_(ctx: Context, file: str, key_dir: str, passphrase_env: str | None) -
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            item = json.loads(line, parse_float=_no_float)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{file} line {number}: malformed JSON ({e.msg})") from None
+        item = jsonin.loads(line, f"{file} line {number}")
         if not isinstance(item, dict) or set(item) != {"type", "stream", "actor", "payload"}:
             raise InputError(f'{file} line {number}: each line is an object with exactly "type", "stream", "actor", "payload"')
         if not all(isinstance(item[k], str) for k in ("type", "stream", "actor")):

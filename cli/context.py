@@ -26,9 +26,10 @@ class Context:
     _ledger: ExitLedger | None = None
     _signers: dict[tuple[str, str | None], Signer] = field(default_factory=dict)
 
-    def ledger(self) -> ExitLedger:
+    def ledger(self, *, create: bool = False) -> ExitLedger:
+        """The ledger at ``--db``; only ``create`` makes a new SQLite file (init, demo)."""
         if self._ledger is None:
-            self._ledger = ExitLedger(self.db)
+            self._ledger = ExitLedger(self.db, create=create)
         return self._ledger
 
     def signer(self, path: str | Path, passphrase_env: str | None) -> Signer:
@@ -43,10 +44,10 @@ class Context:
 
 def passphrase(path: str | Path, env: str | None) -> bytes | None:
     if env:
-        value = os.environ.get(env)
+        value = os.environb.get(os.fsencode(env))  # the raw bytes, whatever their encoding
         if value is None:
             raise InputError(f"--passphrase-env {env}: that environment variable is not set")
-        return value.encode()
+        return value
     try:
         encrypted = b"ENCRYPTED" in Path(path).read_bytes()[:64]
     except OSError:

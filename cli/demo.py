@@ -17,6 +17,7 @@ from cli.commands_read import print_report
 from cli.context import Context
 from domain import scenario
 from ledger.app import ACTORS, Entry
+from ledger.errors import InputError
 from ledger.keys import b64, private_key_from_seed, write_private_key
 from ledger.signing import Signer
 from ledger.verify import verify_store
@@ -48,9 +49,11 @@ def _signer(keys: Path, actor: str) -> Signer:
 
 
 def run_demo(ctx: Context, out: str) -> None:
+    ledger = ctx.ledger(create=True)
+    if not ledger.is_empty():
+        raise InputError(f"{ctx.db} already holds a ledger; the demo needs a fresh database")
     keys = Path(out) / "keys"
     keys.mkdir(parents=True, exist_ok=True)
-    ledger = ctx.ledger()
     clock = _DayClock()
     ledger.clock = clock
     authority = _signer(keys, scenario.AUTHORITY)

@@ -12,6 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 def _console(**kwargs: Any) -> Console:
+    # What we print is data (names, payloads, stream names like "case:x:"), never rich markup or
+    # emoji codes.
+    kwargs.update(markup=False, emoji=False, highlight=False)
     console = Console(**kwargs)
     if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=160, **kwargs)  # pipes and files get a readable table, not 80 columns

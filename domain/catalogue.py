@@ -188,12 +188,12 @@ DECISION_DATE_FIELD: dict[str, str] = {
 """Record type → the payload field with the official date of the decision (may be optional:
 ``CaseOpened.opened_on``). LedgerInitialised, KeyRotated and ActorRevoked have none."""
 
+_ACTOR_TYPES = ("LedgerInitialised", "ActorRegistered", "KeyRotated", "ActorRevoked")
+_INQUIRY_TYPES = ("InquiryOpened", "FindingRecorded", "AccountabilityDecided", "InquiryClosed")
 STREAM_KINDS: dict[str, tuple[str, ...]] = {
-    "actors": ("LedgerInitialised", "ActorRegistered", "KeyRotated", "ActorRevoked"),
-    "case": tuple(t for t in SCHEMAS if t not in ("LedgerInitialised", "ActorRegistered", "KeyRotated",
-                                                  "ActorRevoked", "InquiryOpened", "FindingRecorded",
-                                                  "AccountabilityDecided", "InquiryClosed")),
-    "inquiry": ("InquiryOpened", "FindingRecorded", "AccountabilityDecided", "InquiryClosed"),
+    "actors": _ACTOR_TYPES,
+    "case": tuple(t for t in SCHEMAS if t not in _ACTOR_TYPES + _INQUIRY_TYPES),
+    "inquiry": _INQUIRY_TYPES,
 }
 """Stream kind → its record types, the creating type first."""
 

@@ -46,7 +46,8 @@ NEEDS: dict[str, Need] = {
 def _proceeding(case: Case) -> str | None:
     if case.last_decision == "proceed":
         return None
-    return f"the latest ProvincialVerificationCompleted to have decided proceed (latest: {case.last_decision or 'none'})"
+    latest = case.last_decision or "none"
+    return f"the latest ProvincialVerificationCompleted to have decided proceed (latest: {latest})"
 
 
 def check_order(case: Case, type: str) -> None:

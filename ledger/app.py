@@ -65,8 +65,8 @@ class ExitLedger(Application):
     name = "exitledger"
     is_snapshotting_enabled = False
 
-    def __init__(self, url: str, *, clock: Callable[[], datetime] = utc_now) -> None:
-        env = persistence_env(url)
+    def __init__(self, url: str, *, clock: Callable[[], datetime] = utc_now, create: bool = True) -> None:
+        env = persistence_env(url, create=create)
         try:
             prepare_database(env)
             super().__init__(env=env)
@@ -144,6 +144,9 @@ class ExitLedger(Application):
             payload["incidence_limit"] = incidence_limit
         try:
             return self.append([Entry(ACTORS, "LedgerInitialised", actor, payload, signer)])[0]
+        except ConflictError:
+            self._ledger_id = None
+            raise InputError("this database already holds a ledger (another init got there first); nothing written") from None
         except LedgerError:
             self._ledger_id = None
             raise
@@ -185,7 +188,10 @@ class ExitLedger(Application):
     # -- replay -------------------------------------------------------------------------------
     def history(self, stream: str, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """The events of ``stream`` as the ledger stood at ``as_of`` (all when None), in order."""
-        domain.aggregate_for(stream) if stream != ACTORS else None
+        try:
+            domain.aggregate_for(stream)
+        except DomainError as e:
+            raise InputError(f"stream {stream}: {getattr(e, 'rule', e.message)}", code=e.code) from None
         registry = self.registry()
         out: list[dict[str, Any]] = []
         for row in iter_log(self.recorder, originator_id=self.stream_id(stream)):
@@ -304,6 +310,9 @@ class _Batch:
                 id=stream_id,
             )
         except DomainError as e:
+            if e.field in ("stream", "type"):  # the command's arguments, not payload fields
+                given = entry.stream if e.field == "stream" else entry.type
+                raise InputError(f"{e.field} {given}: {getattr(e, 'rule', e.message)}", code=e.code) from None
             cls = InputError if e.code == "payload" else RefusedError
             raise cls(f"{entry.type} on {entry.stream}: {e.message}", code=e.code) from None
         version = event.originator_version

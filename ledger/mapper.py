@@ -65,7 +65,7 @@ class RecordMapper(Mapper):
             }
             if issubclass(cls, CanInitAggregate):
                 state["originator_topic"] = get_topic(aggregate_for(record["stream"]))
-        except (EnvelopeError, ValueError, KeyError, TypeError) as e:
+        except (EnvelopeError, ValueError, KeyError, TypeError, RecursionError) as e:
             raise StoreError(
                 f"stored event {stored_event.originator_id} v{stored_event.originator_version} "
                 f"cannot be read ({e}); run `exitledger verify`"

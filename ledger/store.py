@@ -21,12 +21,12 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-from ledger.errors import InputError
+from ledger.errors import InputError, StoreError
 from ledger.record import HASH_AT
 
 LOG_TABLE = "exitledger_log"
@@ -44,7 +44,7 @@ class LogRow:
     state: bytes | None
 
 
-def persistence_env(url: str) -> dict[str, str]:
+def persistence_env(url: str, *, create: bool = True) -> dict[str, str]:
     """eventsourcing environment for a database URL (``sqlite:///PATH``, ``postgresql://…``).
 
     Raises InputError naming the URL's fault, so a typo never reaches eventsourcing's bare
@@ -56,10 +56,10 @@ def persistence_env(url: str) -> dict[str, str]:
         path = unquote(url.split("://", 1)[1][1:]) if "://" in url else ""
         if not path:
             raise InputError(f"--db {url}: an SQLite URL needs a file, e.g. sqlite:///exitledger.db")
-        if path != ":memory:":
-            directory = os.path.dirname(os.path.abspath(path))
-            if not os.path.isdir(directory):
-                os.makedirs(directory, exist_ok=True)
+        if path != ":memory:" and not os.path.exists(path):
+            if not create:
+                raise StoreError(f"--db {url}: no database file at {path}")
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": "file::memory:?cache=shared" if path == ":memory:" else path,
@@ -85,6 +85,20 @@ def persistence_env(url: str) -> dict[str, str]:
             env["POSTGRES_SCHEMA"] = query["schema"][0]
         return env
     raise InputError(f"--db {url}: unsupported database URL; use sqlite:///FILE or postgresql://HOST/DB")
+
+
+def _as_bytes(state: Any) -> bytes | None:
+    """Stored state as bytes; an attacker's SQL may have left it as TEXT."""
+    if state is None:
+        return None
+    return state.encode("utf-8", "surrogateescape") if isinstance(state, str) else bytes(state)
+
+
+def _refuse_second_genesis(size: int, stored_events: Sequence[StoredEvent]) -> None:
+    """Two racing ``init`` runs pick different ledger ids, so no stream index can stop the
+    second; the writer lock held here can."""
+    if size and any(s.topic == "LedgerInitialised" for s in stored_events):
+        raise IntegrityError("this database already holds a ledger")
 
 
 def _hash_of(state: bytes) -> str:
@@ -129,7 +143,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return [
-                LogRow(r[0], r[1], UUID(r[2]), r[3], None if r[4] is None else bytes(r[4]))
+                LogRow(r[0], r[1], UUID(r[2]), r[3], _as_bytes(r[4]))
                 for r in c.fetchall()
             ]
 

@@ -104,7 +104,7 @@ def _check_record(position: Position, keys: dict[str, bytes]) -> tuple[Any, list
     try:
         sealed = open_envelope(position.state)
         record = json.loads(sealed.body)
-    except (EnvelopeError, ValueError):
+    except (EnvelopeError, ValueError, RecursionError):
         return None, [("record.malformed", "the stored bytes are not a signed record")], "n/a"
     if not isinstance(record, dict) or set(record) != set(RECORD_MEMBERS):
         got = sorted(record) if isinstance(record, dict) else type(record).__name__
@@ -190,10 +190,14 @@ class Verifier:
 
     def run(self, positions: Iterable[Position], *, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> Report:
+        done = 0
         for position, (record, problems, sig) in self._checked(positions, workers):
             self._step(position, record, problems, sig)
-            if progress is not None:
-                progress(1)
+            done += 1
+            if progress is not None and done % 1000 == 0:
+                progress(1000)
+        if progress is not None and done % 1000:
+            progress(done % 1000)
         if self.report.events == 0:
             self.problem(None, None, "ledger.empty", "there are no events to verify")
         return self.report
@@ -239,9 +243,10 @@ class Verifier:
         if record is None:
             return
         stream, version, rtype = record.get("stream"), record.get("version"), record.get("type")
-        if not (isinstance(stream, str) and isinstance(version, int) and isinstance(rtype, str)
+        if not (all(isinstance(record.get(k), str) for k in ("ledger", "stream", "type", "recorded_at", "actor", "key", "prev"))
+                and isinstance(version, int) and not isinstance(version, bool)
                 and isinstance(record.get("payload"), dict)):
-            self.problem(seq, record, "record.malformed", "stream, version, type or payload has the wrong JSON type")
+            self.problem(seq, record, "record.malformed", "a member of the record has the wrong JSON type")
             return
         state = self.state
         # (5) the authority, from the genesis record

@@ -11,6 +11,10 @@ from domain import Forbidden, OutOfOrder, PayloadError
 from tests.unit.domain.kit import AUTHORITY, PROVINCE, Book, authority, genesis, key, province, registration
 
 
+def rotation(actor: str, n: int) -> dict[str, str]:
+    return {"actor": actor, "public_key": key(n), "reason": "annual rotation"}
+
+
 def test_initialises_the_ledger_with_its_authority_as_first_actor() -> None:
     book = Book()
     event = book.record("actors", "LedgerInitialised", authority(), genesis())
@@ -159,12 +163,12 @@ def test_never_rotates_or_revokes_the_authoritys_key(type: str) -> None:
 
 def test_refuses_to_rotate_to_the_current_key() -> None:
     with pytest.raises(PayloadError, match="current key"):
-        province().record("actors", "KeyRotated", AUTHORITY, {"actor": "ah-office", "public_key": key(1), "reason": "x"})
+        province().record("actors", "KeyRotated", AUTHORITY, rotation("ah-office", 1))
 
 
 def test_refuses_to_rotate_to_a_key_of_another_actor() -> None:
     with pytest.raises(PayloadError, match="held by actor ah-dept"):
-        province().record("actors", "KeyRotated", AUTHORITY, {"actor": "ah-office", "public_key": key(2), "reason": "x"})
+        province().record("actors", "KeyRotated", AUTHORITY, rotation("ah-office", 2))
 
 
 @pytest.mark.parametrize("type", ["KeyRotated", "ActorRevoked"])
@@ -187,6 +191,7 @@ def test_revokes_an_actor_once_and_gives_it_no_new_key() -> None:
 def test_accepts_the_same_person_holding_keys_for_county_and_city() -> None:
     book = province()
     same = "张三"
-    book.record("actors", "ActorRegistered", AUTHORITY, registration("c-1", "county_leading_group", "341122", 93, person=same))
-    book.record("actors", "ActorRegistered", AUTHORITY, registration("c-2", "city_leading_group", "341100", 94, person=same))
+    for actor, role, code, n in (("c-1", "county_leading_group", "341122", 93),
+                                 ("c-2", "city_leading_group", "341100", 94)):
+        book.record("actors", "ActorRegistered", AUTHORITY, registration(actor, role, code, n, person=same))
     assert book.actor("c-1").person == book.actor("c-2").person == same

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from domain import OutOfOrder
+from domain import OutOfOrder, scenario
 from domain.catalogue import STREAM_KINDS
 from tests.unit.domain.kit import (
-    CASE, REJECTED, Book, Step, figures, national_case, opening, province, rejected_case, step, until,
-    verification, without,
+    CASE, REJECTED, Book, Step, authority, figures, genesis, national_case, opening, province, registration,
+    rejected_case, step, until, verification, without,
 )
 
 CASE_TYPES = STREAM_KINDS["case"][1:]
@@ -105,7 +105,7 @@ def test_refuses_inspection_and_evaluation_unless_the_latest_verification_procee
 
 def test_refuses_exit_report_without_both_inspection_and_evaluation_after_the_proceed() -> None:
     book = province().walk(until(national_case(), "ThirdPartyEvaluationCompleted"))
-    refused(book, sample("ExitReportFormed"), "both a DepartmentInspectionCompleted and a ThirdPartyEvaluationCompleted")
+    refused(book, sample("ExitReportFormed"), "both a DepartmentInspectionCompleted and a ThirdPartyEvaluation")
     book.do(sample("ThirdPartyEvaluationCompleted"))
     book.do(sample("ProvincialVerificationCompleted"))  # a new verification: the checks start over
     book.do(sample("DepartmentInspectionCompleted"))
@@ -242,3 +242,14 @@ def test_records_evaluation_figures_after_a_special_rectification() -> None:
     steps.insert(index, SPECIAL)
     book = province().walk(steps)
     assert book.case().special_rectification_required and book.case().special_rectification_reported
+
+
+def test_accepts_the_demo_scenario_as_written() -> None:
+    book = Book()
+    book.record("actors", "LedgerInitialised", authority(), genesis())
+    for n, spec in enumerate(scenario.ACTORS, start=1):
+        book.record("actors", "ActorRegistered", "ledger-authority",
+                    registration(spec.actor, spec.role, spec.jurisdiction, n, name=spec.name, person=spec.person))
+    for each in scenario.demo_steps():
+        book.record(each.stream, each.type, each.actor, each.payload)
+    assert [book.case(s).outcome for s in ("case:340828-2017", "case:341221-2019")] == ["announced", "rejected"]
