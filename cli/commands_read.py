@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import click
@@ -11,6 +13,7 @@ from cli.context import Context, json_flag, pass_ctx
 from cli.main import cli
 from ledger.errors import InputError, StoreError, VerificationError
 from ledger.keys import parse_public_key
+from ledger.bundle import verify_bundle
 from ledger.verify import Report, verify_store
 
 
@@ -66,24 +69,37 @@ def print_report(ctx: Context, report: Report) -> None:
 
 
 @cli.command()
+@click.option("--bundle", default=None, type=click.Path(file_okay=False),
+              help="Verify an exported bundle offline instead of the database.")
 @click.option("--authority-key", default=None, metavar="VKEY",
               help="The trusted authority key (PEM file or verifier key string).")
 @json_flag
 @pass_ctx
-def verify(ctx: Context, authority_key: str | None) -> None:
-    """Verify every record, signature, key, right and chain; exit 1 on any problem."""
+def verify(ctx: Context, bundle: str | None, authority_key: str | None) -> None:
+    """Verify every record, signature, key, right, chain and checkpoint; exit 1 on any problem."""
     trusted = parse_public_key(authority_key) if authority_key else None
+    if bundle is not None:
+        with _progress(ctx, None) as advance:
+            report = verify_bundle(bundle, trusted_authority=trusted, progress=advance)
+        print_report(ctx, report)
+        return
     ledger = ctx.ledger()
     total = ledger.size()
     if total == 0 and not ledger.recorder.unlogged_events():
         raise StoreError("no ledger in this database: nothing to verify (run `exitledger init` first)")
-    if output.stderr.is_terminal and not ctx.json:
-        from rich.progress import Progress
-
-        with Progress(console=output.stderr, transient=True) as bar:
-            task = bar.add_task("verifying", total=total)
-            report = verify_store(ledger, trusted_authority=trusted,
-                                  progress=lambda n: bar.advance(task, n))
-    else:
-        report = verify_store(ledger, trusted_authority=trusted)
+    with _progress(ctx, total) as advance:
+        report = verify_store(ledger, trusted_authority=trusted, progress=advance)
     print_report(ctx, report)
+
+
+@contextmanager
+def _progress(ctx: Context, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal (stderr); nothing for pipes and --json."""
+    if not output.stderr.is_terminal or ctx.json:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=output.stderr, transient=True) as bar:
+        task = bar.add_task("verifying", total=total)
+        yield lambda n: bar.advance(task, n)

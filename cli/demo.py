@@ -15,7 +15,10 @@ from uuid import NAMESPACE_URL, uuid5
 from cli import output
 from cli.commands_read import print_report
 from cli.context import Context
-from domain import scenario
+from domain import export_columns, scenario
+from ledger import transparency
+from ledger.bundle import export as export_bundle
+from ledger.bundle import verify_bundle
 from ledger.app import ACTORS, Entry
 from ledger.errors import InputError
 from ledger.keys import b64, private_key_from_seed, write_private_key
@@ -70,11 +73,20 @@ def run_demo(ctx: Context, out: str) -> None:
     ledger.append(registrations)
     for step in scenario.demo_steps():
         clock.day = step.on
-        ledger.append([Entry(step.stream, step.type, step.actor, step.payload, _signer(keys, step.actor))])
+        payload = step.payload
+        if step.type == "ExitAnnounced":  # the province publishes the tree head with the announcement
+            payload = {**payload, "checkpoint": transparency.sign(ledger, authority).note}
+        ledger.append([Entry(step.stream, step.type, step.actor, payload, _signer(keys, step.actor))])
+    sealed = transparency.sign(ledger, authority)
     output.stdout.print(f"demo ledger {ledger.ledger_id} in {ctx.db}; keys in {keys}", markup=False)
     for stream in ("case:340828-2017", "case:341221-2019"):
         ctx_history(ctx, stream)
+    output.stdout.print(f"checkpoint of {sealed.size} events:\n{sealed.note}", markup=False, highlight=False)
     print_report(ctx, verify_store(ledger))
+    bundle = Path(out) / "bundle"
+    export_bundle(ledger, bundle, csv_columns=export_columns())
+    output.stdout.print(f"exported the audit trail to {bundle}; verifying it offline:", markup=False)
+    print_report(ctx, verify_bundle(bundle, trusted_authority=authority.public_raw))
 
 
 def ctx_history(ctx: Context, stream: str) -> None:

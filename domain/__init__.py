@@ -19,7 +19,7 @@ from domain.base import (
     Stream,
 )
 from domain.case import Case
-from domain.catalogue import DECISION_DATE_FIELD, ROLES
+from domain.catalogue import DECISION_DATE_FIELD, ROLES, export_columns
 from domain.inquiry import Inquiry
 from domain.record import aggregate_for, record
 from domain.rights import authorize
@@ -41,5 +41,6 @@ __all__ = [
     "Stream",
     "aggregate_for",
     "authorize",
+    "export_columns",
     "record",
 ]

@@ -231,3 +231,15 @@ def validate(type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if checked[part] > checked[whole]:
             raise PayloadError(part, f"cannot exceed {whole} ({checked[part]} > {checked[whole]})")
     return checked
+
+
+def export_columns() -> list[str]:
+    """Every payload field name of the catalogue, once, in catalogue order: the columns of a
+    spreadsheet export."""
+    seen: dict[str, None] = {}
+    for schema in SCHEMAS.values():
+        for name in schema:
+            seen.setdefault(name, None)
+    for derived in ("decision", "special_rectification"):
+        seen.setdefault(derived, None)
+    return list(seen)

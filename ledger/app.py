@@ -21,8 +21,9 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 
 import domain
 from domain import Act, Actor, ActorRegistry, CaseRef, DomainError, Stream
+from ledger.checkpoint import open_checkpoint
 from ledger.errors import ConflictError, InputError, LedgerError, RefusedError, StoreError
-from ledger.keys import b64, key_id
+from ledger.keys import b64, key_id, vkey
 from ledger.mapper import RecordMapper
 from ledger.record import GENESIS_PREV, build_record, open_envelope, parse_time, seal
 from ledger.signing import Signer
@@ -76,23 +77,50 @@ class ExitLedger(Application):
             raise StoreError(f"cannot open database {_redact(url)}: {_one_line(e)}") from None
         self.clock = clock
         self._ledger_id: str | None = None
+        self._genesis: dict[str, Any] | None = None
 
     def construct_mapper(self) -> RecordMapper:
         return RecordMapper(self.construct_transcoder())
 
     # -- identity --------------------------------------------------------------------------
     @property
-    def ledger_id(self) -> str:
-        """The ledger's id, read from its genesis record; StoreError on an empty database."""
-        if self._ledger_id is None:
+    def genesis(self) -> dict[str, Any]:
+        """The genesis record (seq 1); StoreError on an empty database."""
+        if self._genesis is None:
             rows = self.recorder.log_rows(0, 1)
             if not rows or rows[0].seq != 1 or rows[0].state is None:
                 raise StoreError("no ledger in this database yet: run `exitledger init` first")
             try:
-                self._ledger_id = json.loads(open_envelope(rows[0].state).body)["ledger"]
-            except (ValueError, KeyError, TypeError):
+                record = json.loads(open_envelope(rows[0].state).body)
+                str(UUID(record["ledger"])), str(record["payload"]["origin"])
+            except (ValueError, KeyError, TypeError, RecursionError):
                 raise StoreError("the genesis event cannot be read; run `exitledger verify`") from None
+            self._genesis = record
+        return self._genesis
+
+    @property
+    def ledger_id(self) -> str:
+        if self._ledger_id is None:
+            self._ledger_id = str(self.genesis["ledger"])
         return self._ledger_id
+
+    @property
+    def origin(self) -> str:
+        """The log's origin line, ``exitledger/<ledger id>`` (SPEC §3)."""
+        return str(self.genesis["payload"]["origin"])
+
+    def authority_public_key(self) -> bytes:
+        return base64.b64decode(self.genesis["payload"]["authority_public_key"])
+
+    def authority_vkey(self) -> str:
+        return vkey(self.origin, self.authority_public_key())
+
+    def checkpoint_notes(self) -> list[tuple[int, str]]:
+        """Every stored checkpoint note by size, with the witnesses' cosignature lines appended."""
+        lines: dict[int, str] = {}
+        for size, _witness, line in self.recorder.cosignatures():
+            lines[size] = lines.get(size, "") + line
+        return [(size, note + lines.get(size, "")) for size, note in self.recorder.checkpoints()]
 
     def is_empty(self) -> bool:
         return self.recorder.log_size() == 0
@@ -264,6 +292,22 @@ class _Batch:
             return None
         return case.as_case_ref() if case is not None else None  # type: ignore[attr-defined]
 
+    def check_announced_checkpoint(self, note: Any) -> None:
+        """An announcement publishes a checkpoint of this ledger that is already stored."""
+        rule = ("ExitAnnounced: payload.checkpoint: must be a signed checkpoint note of this ledger "
+                "already stored (run `exitledger checkpoint` and copy its note)")
+        if not isinstance(note, str):
+            raise InputError(rule, code="payload")
+        app = self.app
+        try:
+            announced = open_checkpoint(note, app.origin, app.authority_public_key())
+            stored = dict(app.recorder.checkpoints()).get(announced.size)
+            same = stored is not None and open_checkpoint(stored, app.origin, app.authority_public_key()).text == announced.text
+        except LedgerError:
+            same = False
+        if not same:
+            raise InputError(rule, code="payload")
+
     def add(self, entry: Entry) -> Receipt:
         if not isinstance(entry.payload, Mapping):
             raise InputError("payload: must be a JSON object")
@@ -299,6 +343,8 @@ class _Batch:
                 find_actor=registry.actor,  # type: ignore[attr-defined]
                 find_case=self.find_case,
             )
+        if entry.type == "ExitAnnounced" and "checkpoint" in entry.payload:
+            self.check_announced_checkpoint(entry.payload["checkpoint"])
         try:
             stream_id = self.app.stream_id(entry.stream)
             aggregate, event = domain.record(

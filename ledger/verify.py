@@ -13,7 +13,9 @@ For every position of the log, in seq order:
       and the actor not revoked at a lower seq;
   (7) role and jurisdiction: the actor may sign that event type on that stream;
   (8) the stream chain: versions continue by one and ``prev`` is the hash of the version before.
-After the walk: (9) no stored event is missing from the log.
+After the walk: (9) no stored event is missing from the log; (10) the Merkle tree recomputed
+from the log has, at each signed checkpoint's size, the root the checkpoint signs, and (11)
+each checkpoint an ExitAnnounced publishes is one of them (``ledger.verify_seal``).
 
 Steps (2) and (4) — the costly ones — run in worker processes on both cores; the stateful steps
 run in order in this process. Memory holds one head per stream and the actor registry, never
@@ -40,6 +42,7 @@ from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
 from ledger.record import GENESIS_PREV, RECORD_MEMBERS, EnvelopeError, open_envelope
 from ledger.signing import verify_signature
+from ledger.verify_seal import Seal
 
 CHUNK = 2000
 IN_FLIGHT = 6
@@ -165,6 +168,7 @@ class _State:
     """What the ordered steps remember: heads of streams, actors, keys, cases."""
 
     ledger: str | None = None
+    origin: str | None = None
     province_code: str = ""
     authority_key: bytes | None = None
     keys: dict[str, bytes] = field(default_factory=dict)  # key id → raw key (any ever declared)
@@ -176,11 +180,13 @@ class _State:
 class Verifier:
     """Walks positions in seq order and collects problems; never raises on bad data."""
 
-    def __init__(self, *, trusted_authority: bytes | None = None) -> None:
+    def __init__(self, *, trusted_authority: bytes | None = None,
+                 checkpoints: list[tuple[int | None, str | None, str | None]] | None = None) -> None:
         self.trusted_authority = trusted_authority
         self.state = _State()
         self.report = Report()
         self.expected_seq = 1
+        self.seal = Seal(checkpoints or [])
 
     def problem(self, seq: int | None, record: Any, code: str, message: str) -> None:
         stream = record.get("stream") if isinstance(record, dict) else None
@@ -200,6 +206,12 @@ class Verifier:
             progress(done % 1000)
         if self.report.events == 0:
             self.problem(None, None, "ledger.empty", "there are no events to verify")
+        # (10) checkpoints against the recomputed tree
+        authority = self.trusted_authority or self.state.authority_key
+        problems, warnings = self.seal.finish(self.state.origin, authority, self.report.events)
+        for size, code, message in problems:
+            self.report.problems.append(Problem(size, None, None, code, message))
+        self.report.warnings.extend(warnings)
         return self.report
 
     def _checked(self, positions: Iterable[Position], workers: int | None) -> Iterator[tuple[Position, Any]]:
@@ -240,6 +252,7 @@ class Verifier:
         # (2) the record
         for code, message in problems:
             self.problem(seq, record, code, message)
+        self.seal.add(_leaf(record, position))
         if record is None:
             return
         stream, version, rtype = record.get("stream"), record.get("version"), record.get("type")
@@ -300,6 +313,12 @@ class Verifier:
             self.problem(seq, record, "chain.prev_mismatch",
                          f"prev is not the hash of {stream} v{head_version}")
         state.heads[stream] = (version, record["_hash"])
+        # (11) a checkpoint published with an announcement
+        if rtype == "ExitAnnounced" and "checkpoint" in record["payload"] and state.origin is not None:
+            why = self.seal.check_announced(record["payload"]["checkpoint"], seq, state.origin,
+                                            self.trusted_authority or state.authority_key or b"")
+            if why is not None:
+                self.problem(seq, record, "announcement.checkpoint", why)
         if signature_ok:
             self._learn(record)
 
@@ -310,6 +329,10 @@ class Verifier:
             return
         self.state.ledger = record.get("ledger") if isinstance(record.get("ledger"), str) else None
         self.report.ledger = self.state.ledger
+        origin = payload.get("origin")
+        if origin != f"exitledger/{self.state.ledger}":
+            self.problem(1, record, "authority.genesis", f"the origin must be exitledger/{self.state.ledger}")
+        self.state.origin = origin if isinstance(origin, str) else None
         self.state.province_code = str(payload.get("province_code", ""))
         raw = _raw_key(payload.get("authority_public_key"))
         self.state.authority_key = raw
@@ -356,6 +379,17 @@ class Verifier:
                 state.cases[record["stream"]] = case
 
 
+def _leaf(record: Any, position: Position) -> bytes:
+    """The leaf input of a position: the record's actual hash, else what the log claims."""
+    if record is not None:
+        return bytes.fromhex(record["_hash"])
+    try:
+        leaf = bytes.fromhex(position.log_hash or "")
+    except ValueError:
+        leaf = b""
+    return leaf if len(leaf) == 32 else b"\x00" * 32
+
+
 def _chunks(positions: Iterable[Position], size: int) -> Iterator[list[Position]]:
     chunk: list[Position] = []
     for position in positions:
@@ -380,7 +414,8 @@ def verify_store(app: Any, *, trusted_authority: bytes | None = None, workers: i
     positions = (
         Position(r.seq, r.hash, r.state, r.originator_id, r.version) for r in iter_log(app.recorder)
     )
-    verifier = Verifier(trusted_authority=trusted_authority)
+    checkpoints = [(size, note, None) for size, note in app.checkpoint_notes()]
+    verifier = Verifier(trusted_authority=trusted_authority, checkpoints=checkpoints)
     report = verifier.run(positions, workers=workers, progress=progress)
     # (9) every stored event is in the log
     for originator_id, version in app.recorder.unlogged_events():

@@ -288,8 +288,6 @@ def test_init_on_a_database_that_holds_a_ledger_is_refused_and_writes_nothing(
         app.close()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: init checks is_empty() and appends in separate steps; a second "
-                   "init with another ledger id that checked before the first committed is stored at seq 2")
 def test_an_init_that_raced_another_init_is_refused(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = ExitLedger(db_url, clock=StepClock()), ExitLedger(db_url, clock=StepClock())
     monkeypatch.setattr(second, "is_empty", lambda: True)  # as it was when `second` checked

@@ -1,0 +1,271 @@
+"""The export bundle of SPEC §2 (format version 1): write it, and read it back for verification.
+
+Writing streams the log in seq order and hashes each file as it is written, so memory stays
+flat at any ledger size. ``events.jsonl`` lines are built by concatenation around the stored
+body bytes (``ledger.record.export_line``), so the exported record is byte for byte what was
+signed. Reading takes that exact framing on the fast path and falls back to parsing the line and
+canonicalising its record when another tool wrote it with other spacing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ledger.canonical import canonical_bytes
+from ledger.errors import InputError, LedgerError, StoreError
+from ledger.record import Sealed, format_time, open_envelope
+from ledger.store import iter_log
+from ledger.verify import Position, Problem, Report, Verifier
+
+FORMAT = "exitledger-bundle"
+VERSION = 1
+EVENTS, CHECKPOINTS, AUTHORITY, MANIFEST, CSV = (
+    "events.jsonl", "checkpoints.jsonl", "authority.vkey", "manifest.json", "events.csv")
+_LINE = re.compile(rb'\{"seq": (\d+), "hash": "([0-9a-f]{64})", "sig": "([A-Za-z0-9+/=]{88})", "record": ')
+
+
+class _HashingWriter:
+    """A file that hashes what is written to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.file: BinaryIO = open(path, "wb")
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.file.write(data)
+
+    def close(self) -> str:
+        self.file.close()
+        return self.sha.hexdigest()
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    directory: str
+    events: int
+    checkpoints: int
+    files: dict[str, str]
+
+
+def export(app: Any, out: str | os.PathLike[str], *, csv_columns: Sequence[str] | None = None) -> ExportSummary:
+    """Write the bundle of ``app``'s ledger into directory ``out`` (created; must hold no bundle).
+
+    With ``csv_columns`` (payload field names) also write ``events.csv``: one row per event,
+    payload flattened into those columns, UTF-8 with BOM so spreadsheet programs show Chinese.
+    """
+    directory = Path(out)
+    if (directory / MANIFEST).exists():
+        raise InputError(f"--out {out}: already holds a bundle; choose an empty directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    ledger_id, origin = app.ledger_id, app.origin
+    files: dict[str, str] = {}
+    events = _HashingWriter(directory / EVENTS)
+    table = _CsvWriter(directory / CSV, csv_columns) if csv_columns is not None else None
+    count = 0
+    for row in iter_log(app.recorder):
+        if row.state is None or row.seq != count + 1:
+            events.close()
+            raise StoreError(f"seq {count + 1} is missing from the database; run `exitledger verify`")
+        sealed = open_envelope(row.state)
+        events.write(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": ' % (
+            row.seq, sealed.hash.encode(), sealed.sig.encode()) + sealed.body + b"}\n")
+        if table is not None:
+            table.add(row.seq, sealed)
+        count += 1
+    files[EVENTS] = events.close()
+    if table is not None:
+        files[CSV] = table.close()
+    checkpoints = _HashingWriter(directory / CHECKPOINTS)
+    notes = app.checkpoint_notes()
+    for size, note in notes:
+        checkpoints.write((json.dumps({"size": size, "note": note}, ensure_ascii=False) + "\n").encode())
+    files[CHECKPOINTS] = checkpoints.close()
+    authority = _HashingWriter(directory / AUTHORITY)
+    authority.write((app.authority_vkey() + "\n").encode())
+    files[AUTHORITY] = authority.close()
+    manifest = {
+        "format": FORMAT, "version": VERSION, "ledger": ledger_id, "origin": origin, "events": count,
+        "exported_at": format_time(datetime.now(timezone.utc)), "files": dict(sorted(files.items())),
+    }
+    (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return ExportSummary(str(directory), count, len(notes), files)
+
+
+class _CsvWriter:
+    BASE = ("seq", "hash", "stream", "version", "type", "recorded_at", "actor", "key", "prev")
+
+    def __init__(self, path: Path, columns: Sequence[str]) -> None:
+        self.out = _HashingWriter(path)
+        self.columns = list(columns)
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.out.write("\ufeff".encode())
+        self._emit([*self.BASE, *(f"payload.{c}" for c in self.columns)])
+
+    def _emit(self, row: Sequence[Any]) -> None:
+        self.writer.writerow(row)
+        self.out.write(self.buffer.getvalue().encode("utf-8"))
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
+    def add(self, seq: int, sealed: Sealed) -> None:
+        record = json.loads(sealed.body)
+        payload = record.get("payload", {})
+        cells = [seq, sealed.hash, *(record.get(k) for k in self.BASE[2:])]
+        for column in self.columns:
+            value = payload.get(column)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, (list, dict)):
+                value = json.dumps(value, ensure_ascii=False)
+            cells.append("" if value is None else value)
+        self._emit(cells)
+
+    def close(self) -> str:
+        return self.out.close()
+
+
+# -- reading ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BundleLine:
+    seq: int | None
+    position: Position | None
+    problem: str | None
+
+
+def read_manifest(directory: str | os.PathLike[str]) -> dict[str, Any]:
+    path = Path(directory) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"--bundle {directory}: no {MANIFEST} there; not an exitledger bundle") from None
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        raise InputError(f"--bundle {directory}: {MANIFEST} cannot be read ({e})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise InputError(f"--bundle {directory}: {MANIFEST} is not an {FORMAT} manifest")
+    if manifest.get("version") != VERSION:
+        raise InputError(f"--bundle {directory}: format version {manifest.get('version')} is not supported (1 is)")
+    return manifest
+
+
+def file_sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def bundle_positions(directory: str | os.PathLike[str]) -> Iterator[BundleLine]:
+    """Each line of ``events.jsonl`` as a verifier Position, or the reason it is not one."""
+    path = Path(directory) / EVENTS
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        yield BundleLine(None, None, f"{EVENTS} cannot be read: {e.strerror}")
+        return
+    with f:
+        for number, line in enumerate(f, start=1):
+            yield _parse_line(number, line)
+
+
+def _parse_line(number: int, line: bytes) -> BundleLine:
+    if not line.endswith(b"\n"):
+        return BundleLine(None, None, f"{EVENTS} line {number} does not end with a newline (truncated?)")
+    match = _LINE.match(line)
+    if match and line.endswith(b"}}\n"):
+        seq = int(match.group(1))
+        body = line[match.end():-2]
+        sealed = Sealed(body, match.group(2).decode(), match.group(3).decode())
+        return BundleLine(seq, Position(seq, sealed.hash, sealed.envelope), None)
+    try:
+        item = json.loads(line)
+        seq, hash_, sig, record = item["seq"], item["hash"], item["sig"], item["record"]
+        if not (isinstance(seq, int) and isinstance(hash_, str) and isinstance(sig, str)):
+            raise TypeError("seq, hash or sig has the wrong type")
+        body = canonical_bytes(record)
+    except (ValueError, KeyError, TypeError, LedgerError) as e:
+        return BundleLine(None, None, f"{EVENTS} line {number} is not an event line ({e})")
+    return BundleLine(seq, Position(seq, hash_, Sealed(body, hash_, sig).envelope), None)
+
+
+def bundle_checkpoints(directory: str | os.PathLike[str]) -> Iterator[tuple[int | None, str | None, str | None]]:
+    """Each line of ``checkpoints.jsonl`` as (size, note, problem)."""
+    path = Path(directory) / CHECKPOINTS
+    try:
+        text = path.read_bytes()
+    except OSError as e:
+        yield None, None, f"{CHECKPOINTS} cannot be read: {e.strerror}"
+        return
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        try:
+            if not line.endswith(b"\n"):
+                raise ValueError("no final newline")
+            item = json.loads(line)
+            size, note = item["size"], item["note"]
+            if not isinstance(size, int) or not isinstance(note, str) or isinstance(size, bool):
+                raise TypeError("size must be an integer and note a string")
+        except (ValueError, KeyError, TypeError) as e:
+            yield None, None, f"{CHECKPOINTS} line {number} is malformed ({e})"
+            continue
+        yield size, note, None
+
+
+def verify_bundle(directory: str | os.PathLike[str], *, trusted_authority: bytes | None = None,
+                  workers: int | None = None, progress: Any = None) -> Report:
+    """Verify an exported bundle offline: the manifest's file hashes, then every step the
+    database verification takes, from the files alone.
+
+    Without ``trusted_authority`` the genesis's own key is used and a warning says so: only a
+    key obtained out of band makes the result mean anything.
+    """
+    manifest = read_manifest(directory)
+    root = Path(directory)
+    problems: list[Problem] = []
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        files = {}
+        problems.append(Problem(None, None, None, "bundle.manifest", "the manifest lists no files"))
+    for name in (EVENTS, CHECKPOINTS, AUTHORITY):
+        if name not in files:
+            problems.append(Problem(None, None, None, "bundle.manifest", f"the manifest does not list {name}"))
+    for name, expected in sorted(files.items()):
+        path = root / str(name)
+        if os.sep in str(name) or str(name).startswith(".") or not path.is_file():
+            problems.append(Problem(None, None, None, "bundle.file_missing", f"{name} is listed but not in the bundle"))
+        elif file_sha256(path) != expected:
+            problems.append(Problem(None, None, None, "bundle.file_hash",
+                                    f"{name} does not have the SHA-256 the manifest lists"))
+    line_problems: list[Problem] = []
+
+    def positions() -> Iterator[Position]:
+        for line in bundle_positions(directory):
+            if line.problem is not None:
+                line_problems.append(Problem(line.seq, None, None, "bundle.line_malformed", line.problem))
+            else:
+                assert line.position is not None
+                yield line.position
+
+    verifier = Verifier(trusted_authority=trusted_authority, checkpoints=list(bundle_checkpoints(directory)))
+    report = verifier.run(positions(), workers=workers, progress=progress)
+    report.problems[:0] = problems + line_problems
+    if report.ledger is not None and manifest.get("ledger") != report.ledger:
+        report.problems.append(Problem(None, None, None, "bundle.manifest",
+                                       f"the manifest names ledger {manifest.get('ledger')}, the events {report.ledger}"))
+    if manifest.get("events") != report.events:
+        report.problems.append(Problem(None, None, None, "bundle.manifest",
+                                       f"the manifest counts {manifest.get('events')} events, the file holds {report.events}"))
+    if trusted_authority is None:
+        report.warnings.append("no --authority-key given: the bundle was checked against its own genesis key only")
+    return report

@@ -1,0 +1,151 @@
+"""The ledger's PostgreSQL recorder: eventsourcing's, plus seq, Merkle tree and checkpoints (see ledger.store)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+from ledger.store import (
+    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogRow, as_bytes, hash_of,
+    refuse_second_genesis,
+)
+from ledger.tree import grow, right_edge
+
+
+class LedgerPostgresRecorder(PostgresApplicationRecorder):
+    """eventsourcing's PostgreSQL recorder that also writes each event's seq in the same transaction."""
+
+    def __init__(self, datastore: Any, *, events_table_name: str = EVENTS_TABLE) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        log = Identifier(LOG_TABLE)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0}.{1} (seq bigint PRIMARY KEY, originator_id uuid NOT NULL, "
+                "originator_version bigint NOT NULL, hash text NOT NULL)"
+            ).format(schema, log)
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (hash)").format(
+                Identifier(f"{LOG_TABLE}_hash"), schema, log
+            )
+        )
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (originator_id, originator_version)").format(
+                Identifier(f"{LOG_TABLE}_position"), schema, log
+            )
+        )
+        for statement in (
+            "CREATE TABLE IF NOT EXISTS {0}.{1} (level integer NOT NULL, idx bigint NOT NULL, "
+            "hash bytea NOT NULL, PRIMARY KEY (level, idx))",
+            "CREATE TABLE IF NOT EXISTS {0}.{2} (size bigint PRIMARY KEY, note text NOT NULL, signed_at text NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS {0}.{3} (size bigint NOT NULL, witness text NOT NULL, line text NOT NULL, "
+            "PRIMARY KEY (size, witness))",
+        ):
+            self.sql_create_statements.append(SQL(statement).format(
+                schema, Identifier(TREE_TABLE), Identifier(CHECKPOINT_TABLE), Identifier(COSIGNATURE_TABLE)))
+        self._size = SQL("SELECT COALESCE(MAX(seq), 0) AS n FROM {0}.{1}").format(schema, log)
+        self._insert_log = SQL(
+            "INSERT INTO {0}.{1} (seq, originator_id, originator_version, hash) "
+            "SELECT %s + t.n, t.oid, t.ver, t.h FROM "
+            "unnest(%s::uuid[], %s::bigint[], %s::text[]) WITH ORDINALITY AS t(oid, ver, h, n)"
+        ).format(schema, log)
+        self._select_node = SQL("SELECT hash FROM {0}.{1} WHERE level = %s AND idx = %s").format(
+            schema, Identifier(TREE_TABLE))
+        self._insert_nodes = SQL(
+            "INSERT INTO {0}.{1} (level, idx, hash) SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bytea[])"
+        ).format(schema, Identifier(TREE_TABLE))
+        self._schema = schema
+
+    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        # Still inside the transaction that holds eventsourcing's EXCLUSIVE lock on the events
+        # table, so every writer reads MAX(seq) and the tree's right edge in commit order.
+        hashes = [hash_of(s.state) for s in stored_events]
+        curs.execute(self._size)
+        size = int(curs.fetchone()["n"])
+        refuse_second_genesis(size, stored_events)
+        curs.execute(
+            self._insert_log,
+            (size, [s.originator_id for s in stored_events], [s.originator_version for s in stored_events], hashes),
+        )
+        edge = {}
+        for level, index in right_edge(size):
+            curs.execute(self._select_node, (level, index))
+            row = curs.fetchone()
+            if row is not None:
+                edge[(level, index)] = bytes(row["hash"])
+        nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
+        curs.execute(self._insert_nodes, ([n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]))
+        return ids
+
+    # -- reading ---------------------------------------------------------------------------
+    def _rows(self, sql: Any, params: Sequence[Any]) -> list[Any]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(sql, params)
+            return list(curs.fetchall())
+
+    def log_rows(self, after: int, limit: int, originator_id: UUID | None = None) -> list[LogRow]:
+        where = SQL("AND l.originator_id = %s ") if originator_id is not None else SQL("")
+        sql = SQL(
+            "SELECT l.seq, l.hash, l.originator_id, l.originator_version, e.state FROM {0}.{1} l "
+            "LEFT JOIN {0}.{2} e ON e.originator_id = l.originator_id "
+            "AND e.originator_version = l.originator_version WHERE l.seq > %s {3}ORDER BY l.seq LIMIT %s"
+        ).format(self._schema, Identifier(LOG_TABLE), Identifier(self.events_table_name), where)
+        params: list[Any] = [after] + ([originator_id] if originator_id is not None else []) + [limit]
+        return [
+            LogRow(r["seq"], r["hash"], r["originator_id"], r["originator_version"], as_bytes(r["state"]))
+            for r in self._rows(sql, params)
+        ]
+
+    def log_size(self) -> int:
+        sql = SQL("SELECT COALESCE(MAX(seq), 0) AS n FROM {0}.{1}").format(self._schema, Identifier(LOG_TABLE))
+        return int(self._rows(sql, ())[0]["n"])
+
+    def unlogged_events(self) -> list[tuple[UUID, int]]:
+        sql = SQL(
+            "SELECT e.originator_id, e.originator_version FROM {0}.{1} e LEFT JOIN {0}.{2} l "
+            "ON e.originator_id = l.originator_id AND e.originator_version = l.originator_version "
+            "WHERE l.seq IS NULL ORDER BY e.notification_id LIMIT 1000"
+        ).format(self._schema, Identifier(self.events_table_name), Identifier(LOG_TABLE))
+        return [(r["originator_id"], r["originator_version"]) for r in self._rows(sql, ())]
+
+    def seq_of_hash(self, hash: str) -> int | None:
+        sql = SQL("SELECT MIN(seq) AS s FROM {0}.{1} WHERE hash = %s").format(self._schema, Identifier(LOG_TABLE))
+        return self._rows(sql, (hash,))[0]["s"]
+
+    def tree_nodes(self, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        out = {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            for level, index in wanted:
+                curs.execute(self._select_node, (level, index))
+                row = curs.fetchone()
+                if row is not None:
+                    out[(level, index)] = bytes(row["hash"])
+        return out
+
+    def _write(self, sql: Any, params: Sequence[Any]) -> None:
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            curs.execute(sql, params)
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        sql = SQL("SELECT size, note FROM {0}.{1} ORDER BY size").format(self._schema, Identifier(CHECKPOINT_TABLE))
+        return [(int(r["size"]), r["note"]) for r in self._rows(sql, ())]
+
+    def add_checkpoint(self, size: int, note: str, signed_at: str) -> None:
+        self._write(SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s)").format(
+            self._schema, Identifier(CHECKPOINT_TABLE)), (size, note, signed_at))
+
+    def cosignatures(self) -> list[tuple[int, str, str]]:
+        sql = SQL("SELECT size, witness, line FROM {0}.{1} ORDER BY size, witness").format(
+            self._schema, Identifier(COSIGNATURE_TABLE))
+        return [(int(r["size"]), r["witness"], r["line"]) for r in self._rows(sql, ())]
+
+    def add_cosignature(self, size: int, witness: str, line: str) -> None:
+        self._write(SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s)").format(
+            self._schema, Identifier(COSIGNATURE_TABLE)), (size, witness, line))

@@ -1,0 +1,128 @@
+"""The ledger's SQLite recorder: eventsourcing's, plus seq, Merkle tree and checkpoints (see ledger.store)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+from ledger.store import (
+    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogRow, as_bytes, hash_of,
+    refuse_second_genesis,
+)
+from ledger.tree import grow, right_edge
+
+
+class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
+    """eventsourcing's SQLite recorder that also writes each event's seq in the same transaction."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {LOG_TABLE} ("
+            "seq INTEGER PRIMARY KEY, originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, hash TEXT NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {LOG_TABLE}_hash ON {LOG_TABLE} (hash)",
+            f"CREATE INDEX IF NOT EXISTS {LOG_TABLE}_position ON {LOG_TABLE} (originator_id, originator_version)",
+            f"CREATE TABLE IF NOT EXISTS {TREE_TABLE} (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
+            "hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {CHECKPOINT_TABLE} (size INTEGER PRIMARY KEY, note TEXT NOT NULL, "
+            "signed_at TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {COSIGNATURE_TABLE} (size INTEGER NOT NULL, witness TEXT NOT NULL, "
+            "line TEXT NOT NULL, PRIMARY KEY (size, witness))",
+        ]
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        # The insert above took SQLite's write lock: MAX(seq) and the tree cannot move under us.
+        hashes = [hash_of(s.state) for s in stored_events]
+        c.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}")
+        size = c.fetchone()[0]
+        refuse_second_genesis(size, stored_events)
+        c.executemany(
+            f"INSERT INTO {LOG_TABLE} VALUES (?, ?, ?, ?)",
+            [(size + i, s.originator_id.hex, s.originator_version, h)
+             for i, (s, h) in enumerate(zip(stored_events, hashes), start=1)],
+        )
+        edge = {}
+        for level, index in right_edge(size):
+            c.execute(f"SELECT hash FROM {TREE_TABLE} WHERE level = ? AND idx = ?", (level, index))
+            row = c.fetchone()
+            if row is not None:
+                edge[(level, index)] = bytes(row[0])
+        nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
+        c.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?, ?)", nodes)
+        return ids
+
+    # -- reading ---------------------------------------------------------------------------
+    def log_rows(self, after: int, limit: int, originator_id: UUID | None = None) -> list[LogRow]:
+        sql = (
+            f"SELECT l.seq, l.hash, l.originator_id, l.originator_version, e.state FROM {LOG_TABLE} l "
+            f"LEFT JOIN {EVENTS_TABLE} e ON e.originator_id = l.originator_id "
+            "AND e.originator_version = l.originator_version WHERE l.seq > ? "
+        )
+        params: list[Any] = [after]
+        if originator_id is not None:
+            sql += "AND l.originator_id = ? "
+            params.append(originator_id.hex)
+        sql += "ORDER BY l.seq LIMIT ?"
+        params.append(limit)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            return [
+                LogRow(r[0], r[1], UUID(r[2]), r[3], as_bytes(r[4]))
+                for r in c.fetchall()
+            ]
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            row = c.fetchone()
+            return None if row is None else row[0]
+
+    def log_size(self) -> int:
+        return int(self._scalar(f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}"))
+
+    def unlogged_events(self) -> list[tuple[UUID, int]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT e.originator_id, e.originator_version FROM {EVENTS_TABLE} e "
+                f"LEFT JOIN {LOG_TABLE} l ON e.originator_id = l.originator_id "
+                "AND e.originator_version = l.originator_version WHERE l.seq IS NULL "
+                "ORDER BY e.rowid LIMIT 1000"
+            )
+            return [(UUID(r[0]), r[1]) for r in c.fetchall()]
+
+    def seq_of_hash(self, hash: str) -> int | None:
+        return self._scalar(f"SELECT MIN(seq) FROM {LOG_TABLE} WHERE hash = ?", (hash,))
+
+    def tree_nodes(self, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        out = {}
+        with self.datastore.transaction(commit=False) as c:
+            for level, index in wanted:
+                c.execute(f"SELECT hash FROM {TREE_TABLE} WHERE level = ? AND idx = ?", (level, index))
+                row = c.fetchone()
+                if row is not None:
+                    out[(level, index)] = bytes(row[0])
+        return out
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT size, note FROM {CHECKPOINT_TABLE} ORDER BY size")
+            return [(r[0], r[1]) for r in c.fetchall()]
+
+    def add_checkpoint(self, size: int, note: str, signed_at: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"INSERT INTO {CHECKPOINT_TABLE} VALUES (?, ?, ?)", (size, note, signed_at))
+
+    def cosignatures(self) -> list[tuple[int, str, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT size, witness, line FROM {COSIGNATURE_TABLE} ORDER BY size, witness")
+            return [(r[0], r[1], r[2]) for r in c.fetchall()]
+
+    def add_cosignature(self, size: int, witness: str, line: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"INSERT INTO {COSIGNATURE_TABLE} VALUES (?, ?, ?)", (size, witness, line))
