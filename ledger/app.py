@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 import domain
@@ -30,6 +30,8 @@ from ledger.signing import Signer
 from ledger.store import iter_log, persistence_env, prepare_database
 
 ACTORS = "actors"
+CACHE_STREAMS = 2000
+"""Aggregates (and stream ids) kept between appends; the least recently used go first."""
 DEFAULT_AUTHORITY = "ledger-authority"
 
 
@@ -78,6 +80,8 @@ class ExitLedger(Application):
         self.clock = clock
         self._ledger_id: str | None = None
         self._genesis: dict[str, Any] | None = None
+        self._aggregates: dict[str, Stream] = {}
+        self._ids: dict[str, UUID] = {}
 
     def construct_mapper(self) -> RecordMapper:
         return RecordMapper(self.construct_transcoder())
@@ -126,19 +130,42 @@ class ExitLedger(Application):
         return self.recorder.log_size() == 0
 
     def stream_id(self, stream: str) -> UUID:
-        return uuid5(UUID(self.ledger_id), stream)
+        known = self._ids.get(stream)
+        if known is None:
+            if len(self._ids) >= CACHE_STREAMS:
+                self._ids.clear()
+            known = self._ids[stream] = uuid5(UUID(self.ledger_id), stream)
+        return known
 
     def size(self) -> int:
         return int(self.recorder.log_size())
 
     # -- reading aggregates -----------------------------------------------------------------
     def load(self, stream: str) -> Stream | None:
+        """The stream's aggregate as stored now, or None if it has no events.
+
+        Aggregates are kept between calls and brought up to date with the events stored since
+        (one query), so a long case is replayed once per process, not once per append. Callers
+        that change one must :meth:`forget` it unless it was saved.
+        """
+        aggregate = self._aggregates.pop(stream, None)
         try:
-            return self.repository.get(self.stream_id(stream))
-        except AggregateNotFoundError:
-            return None
+            stored = self.recorder.select_events(
+                self.stream_id(stream), gt=aggregate.version if aggregate is not None else None
+            )
         except PersistenceError as e:
             raise StoreError(f"cannot read {stream}: {_one_line(e)}") from None
+        for stored_event in stored:
+            aggregate = self.mapper.to_domain_event(stored_event).mutate(aggregate)
+        if aggregate is not None:
+            if len(self._aggregates) >= CACHE_STREAMS:
+                self._aggregates.pop(next(iter(self._aggregates)))
+            self._aggregates[stream] = aggregate  # most recently used last
+        return aggregate
+
+    def forget(self, streams: Iterable[str]) -> None:
+        for stream in streams:
+            self._aggregates.pop(stream, None)
 
     def registry(self) -> ActorRegistry:
         registry = self.load(ACTORS)
@@ -188,29 +215,32 @@ class ExitLedger(Application):
         """
         batch = _Batch(self)
         receipts: list[Receipt] = []
-        for index, entry in enumerate(entries):
-            try:
-                receipts.append(batch.add(entry))
-            except LedgerError as e:
-                self.mapper.forget()
-                e.index = index  # type: ignore[attr-defined]
-                raise
-        if not receipts:
-            return []
+        saved = False
         try:
-            self.save(*batch.events)
+            for index, entry in enumerate(entries):
+                try:
+                    receipts.append(batch.add(entry))
+                except LedgerError as e:
+                    e.index = index  # type: ignore[attr-defined]
+                    raise
+            if not receipts:
+                return []
+            # The events in entry order, straight to the event store: seq order is entry order.
+            recordings = self.events.put(batch.events)
+            saved = True
         except IntegrityError:
-            self.mapper.forget()
             raise ConflictError(
                 "another writer appended to the same stream first; nothing was stored — run the command again"
             ) from None
         except PersistenceError as e:
-            self.mapper.forget()
             raise StoreError(f"the database refused the append: {_one_line(e)}; nothing was stored") from None
-        last = self.recorder.seq_of_hash(receipts[-1].hash)
-        first = last - len(receipts) + 1
+        finally:
+            if not saved:  # the aggregates hold events that were never stored
+                self.mapper.forget()
+                self.forget(batch.aggregates)
         return [
-            Receipt(first + i, r.hash, r.stream, r.version, r.type) for i, r in enumerate(receipts)
+            Receipt(recording.notification.id, r.hash, r.stream, r.version, r.type)
+            for recording, r in zip(recordings, receipts, strict=True)
         ]
 
     # -- replay -------------------------------------------------------------------------------
@@ -274,11 +304,18 @@ class _Batch:
     aggregates: dict[str, Stream | None] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)
     new_hashes: set[str] = field(default_factory=set)
+    keys: dict[str, str] = field(default_factory=dict)
 
     def aggregate(self, stream: str) -> Stream | None:
         if stream not in self.aggregates:
             self.aggregates[stream] = self.app.load(stream)
         return self.aggregates[stream]
+
+    def public_key(self, signer: Signer) -> str:
+        known = self.keys.get(signer.key_id)
+        if known is None:
+            known = self.keys[signer.key_id] = b64(signer.public_raw)
+        return known
 
     def known_event(self, hash: str) -> bool:
         return hash in self.new_hashes or self.app.recorder.seq_of_hash(hash) is not None
@@ -313,7 +350,7 @@ class _Batch:
             raise InputError("payload: must be a JSON object")
         registry = self.aggregate(ACTORS) if (entry.stream != ACTORS or entry.type != "LedgerInitialised") else None
         now = self.app.clock()
-        public_key = b64(entry.signer.public_raw)
+        public_key = self.public_key(entry.signer)
         if entry.type == "LedgerInitialised":
             actor = Actor(
                 id=entry.actor, name="ledger authority", role="ledger_authority",

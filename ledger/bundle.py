@@ -23,9 +23,10 @@ from typing import Any, BinaryIO
 
 from ledger.canonical import canonical_bytes
 from ledger.errors import InputError, LedgerError, StoreError
+from ledger.keys import parse_vkey
 from ledger.record import Sealed, format_time, open_envelope
 from ledger.store import iter_log
-from ledger.verify import Position, Problem, Report, Verifier
+from ledger.verify import Position, Problem, Report, Verifier, key_hints
 
 FORMAT = "exitledger-bundle"
 VERSION = 1
@@ -38,6 +39,7 @@ class _HashingWriter:
     """A file that hashes what is written to it."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.file: BinaryIO = open(path, "wb")
         self.sha = hashlib.sha256()
 
@@ -48,6 +50,10 @@ class _HashingWriter:
     def close(self) -> str:
         self.file.close()
         return self.sha.hexdigest()
+
+    def discard(self) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -63,19 +69,38 @@ def export(app: Any, out: str | os.PathLike[str], *, csv_columns: Sequence[str] 
 
     With ``csv_columns`` (payload field names) also write ``events.csv``: one row per event,
     payload flattened into those columns, UTF-8 with BOM so spreadsheet programs show Chinese.
+    All or nothing: when the export fails, the files it began are removed.
     """
     directory = Path(out)
     if (directory / MANIFEST).exists():
         raise InputError(f"--out {out}: already holds a bundle; choose an empty directory")
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"--out {out}: cannot create the directory ({e.strerror})") from None
+    writers: list[_HashingWriter] = []
+    try:
+        return _export(app, directory, csv_columns, writers)
+    except BaseException:
+        for writer in writers:
+            writer.discard()
+        raise
+
+
+def _export(app: Any, directory: Path, csv_columns: Sequence[str] | None,
+            writers: list[_HashingWriter]) -> ExportSummary:
     ledger_id, origin = app.ledger_id, app.origin
+
+    def open_file(name: str) -> _HashingWriter:
+        writers.append(_HashingWriter(directory / name))
+        return writers[-1]
+
     files: dict[str, str] = {}
-    events = _HashingWriter(directory / EVENTS)
-    table = _CsvWriter(directory / CSV, csv_columns) if csv_columns is not None else None
+    events = open_file(EVENTS)
+    table = _CsvWriter(open_file(CSV), csv_columns) if csv_columns is not None else None
     count = 0
     for row in iter_log(app.recorder):
         if row.state is None or row.seq != count + 1:
-            events.close()
             raise StoreError(f"seq {count + 1} is missing from the database; run `exitledger verify`")
         sealed = open_envelope(row.state)
         events.write(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": ' % (
@@ -86,12 +111,12 @@ def export(app: Any, out: str | os.PathLike[str], *, csv_columns: Sequence[str] 
     files[EVENTS] = events.close()
     if table is not None:
         files[CSV] = table.close()
-    checkpoints = _HashingWriter(directory / CHECKPOINTS)
+    checkpoints = open_file(CHECKPOINTS)
     notes = app.checkpoint_notes()
     for size, note in notes:
         checkpoints.write((json.dumps({"size": size, "note": note}, ensure_ascii=False) + "\n").encode())
     files[CHECKPOINTS] = checkpoints.close()
-    authority = _HashingWriter(directory / AUTHORITY)
+    authority = open_file(AUTHORITY)
     authority.write((app.authority_vkey() + "\n").encode())
     files[AUTHORITY] = authority.close()
     manifest = {
@@ -105,8 +130,8 @@ def export(app: Any, out: str | os.PathLike[str], *, csv_columns: Sequence[str] 
 class _CsvWriter:
     BASE = ("seq", "hash", "stream", "version", "type", "recorded_at", "actor", "key", "prev")
 
-    def __init__(self, path: Path, columns: Sequence[str]) -> None:
-        self.out = _HashingWriter(path)
+    def __init__(self, out: _HashingWriter, columns: Sequence[str]) -> None:
+        self.out = out
         self.columns = list(columns)
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer, lineterminator="\r\n")
@@ -150,8 +175,8 @@ def read_manifest(directory: str | os.PathLike[str]) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"--bundle {directory}: no {MANIFEST} there; not an exitledger bundle") from None
-    except (OSError, ValueError, UnicodeDecodeError) as e:
-        raise InputError(f"--bundle {directory}: {MANIFEST} cannot be read ({e})") from None
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise InputError(f"--bundle {directory}: {MANIFEST} cannot be read ({type(e).__name__})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise InputError(f"--bundle {directory}: {MANIFEST} is not an {FORMAT} manifest")
     if manifest.get("version") != VERSION:
@@ -192,12 +217,41 @@ def _parse_line(number: int, line: bytes) -> BundleLine:
     try:
         item = json.loads(line)
         seq, hash_, sig, record = item["seq"], item["hash"], item["sig"], item["record"]
-        if not (isinstance(seq, int) and isinstance(hash_, str) and isinstance(sig, str)):
+        if not (type(seq) is int and isinstance(hash_, str) and isinstance(sig, str)):
             raise TypeError("seq, hash or sig has the wrong type")
         body = canonical_bytes(record)
-    except (ValueError, KeyError, TypeError, LedgerError) as e:
+    except (ValueError, KeyError, TypeError, LedgerError, RecursionError) as e:
         return BundleLine(None, None, f"{EVENTS} line {number} is not an event line ({e})")
     return BundleLine(seq, Position(seq, hash_, Sealed(body, hash_, sig).envelope), None)
+
+
+def _authority_file_problem(path: Path, verifier: Verifier) -> str | None:
+    """Why ``authority.vkey`` is not the genesis authority's key named with the origin, if so."""
+    state = verifier.state
+    if state.authority_key is None or state.origin is None:
+        return None  # the genesis problem is reported already
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+        name, raw = parse_vkey(text)
+    except (OSError, UnicodeDecodeError, LedgerError):
+        return f"{AUTHORITY} is not a verifier key string"
+    if name != state.origin or raw != state.authority_key:
+        return f"{AUTHORITY} is not the genesis authority key named {state.origin}"
+    return None
+
+
+def _actors_states(directory: str | os.PathLike[str]) -> Iterator[bytes | None]:
+    """Envelopes of the lines that look like events of the actors stream (a cheap byte scan)."""
+    try:
+        f = open(Path(directory) / EVENTS, "rb")
+    except OSError:
+        return
+    with f:
+        for number, line in enumerate(f, start=1):
+            if b'"stream":"actors"' in line:
+                parsed = _parse_line(number, line)
+                if parsed.position is not None:
+                    yield parsed.position.state
 
 
 def bundle_checkpoints(directory: str | os.PathLike[str]) -> Iterator[tuple[int | None, str | None, str | None]]:
@@ -216,7 +270,7 @@ def bundle_checkpoints(directory: str | os.PathLike[str]) -> Iterator[tuple[int 
             size, note = item["size"], item["note"]
             if not isinstance(size, int) or not isinstance(note, str) or isinstance(size, bool):
                 raise TypeError("size must be an integer and note a string")
-        except (ValueError, KeyError, TypeError) as e:
+        except (ValueError, KeyError, TypeError, RecursionError) as e:
             yield None, None, f"{CHECKPOINTS} line {number} is malformed ({e})"
             continue
         yield size, note, None
@@ -257,12 +311,19 @@ def verify_bundle(directory: str | os.PathLike[str], *, trusted_authority: bytes
                 assert line.position is not None
                 yield line.position
 
-    verifier = Verifier(trusted_authority=trusted_authority, checkpoints=list(bundle_checkpoints(directory)))
+    verifier = Verifier(trusted_authority=trusted_authority, checkpoints=list(bundle_checkpoints(directory)),
+                        key_hints=key_hints(_actors_states(directory)))
     report = verifier.run(positions(), workers=workers, progress=progress)
     report.problems[:0] = problems + line_problems
     if report.ledger is not None and manifest.get("ledger") != report.ledger:
         report.problems.append(Problem(None, None, None, "bundle.manifest",
                                        f"the manifest names ledger {manifest.get('ledger')}, the events {report.ledger}"))
+    if report.ledger is not None and manifest.get("origin") != f"exitledger/{report.ledger}":
+        report.problems.append(Problem(None, None, None, "bundle.manifest",
+                                       f"the manifest names origin {manifest.get('origin')}, not exitledger/{report.ledger}"))
+    authority_problem = _authority_file_problem(root / AUTHORITY, verifier)
+    if authority_problem is not None:
+        report.problems.append(Problem(None, None, None, "bundle.authority_vkey", authority_problem))
     if manifest.get("events") != report.events:
         report.problems.append(Problem(None, None, None, "bundle.manifest",
                                        f"the manifest counts {manifest.get('events')} events, the file holds {report.events}"))

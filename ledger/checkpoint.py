@@ -14,8 +14,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from ledger.errors import SignatureError
-from ledger.keys import b64, vkey
+from ledger.errors import InputError, SignatureError
+from ledger.keys import b64, is_valid_key_name, vkey
 from ledger.signed_note import SIGNATURE_PREFIX, open_note, parse_note, sign_note
 from ledger.signing import Signer, verify_raw
 
@@ -87,6 +87,8 @@ def _cosigned_message(text: str, timestamp: int) -> bytes:
 
 def cosign(text: str, name: str, witness: Signer, timestamp: int) -> str:
     """The cosignature line a witness appends to a checkpoint note whose text is ``text``."""
+    if not is_valid_key_name(name):
+        raise InputError(f"witness name {name!r}: a key name is non-empty, without spaces or '+'")
     signature = witness.sign_raw(_cosigned_message(text, timestamp))
     blob = cosignature_key_id(name, witness.public_raw) + timestamp.to_bytes(8, "big") + signature
     return f"{SIGNATURE_PREFIX}{name} {b64(blob)}\n"

@@ -29,12 +29,14 @@ BODY_FROM = SIG_AT.stop + len(_TAIL)
 
 def format_time(moment: datetime) -> str:
     """UTC with microseconds and ``Z`` (SPEC §1)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:
     """Inverse of :func:`format_time`; raises ValueError on any other form."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    if len(text) != 27 or text[10] != "T" or text[19] != "." or text[26] != "Z":
+        raise ValueError(f"not a UTC time with microseconds and Z: {text!r}")
+    return datetime.fromisoformat(text[:26]).replace(tzinfo=timezone.utc)
 
 
 def build_record(

@@ -41,7 +41,7 @@ class LogRow:
 
     seq: int
     hash: str
-    originator_id: UUID
+    originator_id: str  # the stream's aggregate id, 32 lowercase hex digits
     version: int
     state: bytes | None
 

@@ -55,15 +55,17 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "SELECT %s + t.n, t.oid, t.ver, t.h FROM "
             "unnest(%s::uuid[], %s::bigint[], %s::text[]) WITH ORDINALITY AS t(oid, ver, h, n)"
         ).format(schema, log)
-        self._select_node = SQL("SELECT hash FROM {0}.{1} WHERE level = %s AND idx = %s").format(
-            schema, Identifier(TREE_TABLE))
+        self._select_nodes = SQL(
+            "SELECT level, idx, hash FROM {0}.{1} WHERE (level, idx) IN "
+            "(SELECT * FROM unnest(%s::integer[], %s::bigint[]))"
+        ).format(schema, Identifier(TREE_TABLE))
         self._insert_nodes = SQL(
             "INSERT INTO {0}.{1} (level, idx, hash) SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bytea[])"
         ).format(schema, Identifier(TREE_TABLE))
         self._schema = schema
 
     def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         # Still inside the transaction that holds eventsourcing's EXCLUSIVE lock on the events
         # table, so every writer reads MAX(seq) and the tree's right edge in commit order.
         hashes = [hash_of(s.state) for s in stored_events]
@@ -74,15 +76,16 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             self._insert_log,
             (size, [s.originator_id for s in stored_events], [s.originator_version for s in stored_events], hashes),
         )
-        edge = {}
-        for level, index in right_edge(size):
-            curs.execute(self._select_node, (level, index))
-            row = curs.fetchone()
-            if row is not None:
-                edge[(level, index)] = bytes(row["hash"])
+        edge = self._nodes(curs, right_edge(size))
         nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
         curs.execute(self._insert_nodes, ([n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]))
-        return ids
+        return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
+
+    def _nodes(self, curs: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        if not wanted:
+            return {}
+        curs.execute(self._select_nodes, ([w[0] for w in wanted], [w[1] for w in wanted]))
+        return {(r["level"], r["idx"]): bytes(r["hash"]) for r in curs.fetchall()}
 
     # -- reading ---------------------------------------------------------------------------
     def _rows(self, sql: Any, params: Sequence[Any]) -> list[Any]:
@@ -99,7 +102,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         ).format(self._schema, Identifier(LOG_TABLE), Identifier(self.events_table_name), where)
         params: list[Any] = [after] + ([originator_id] if originator_id is not None else []) + [limit]
         return [
-            LogRow(r["seq"], r["hash"], r["originator_id"], r["originator_version"], as_bytes(r["state"]))
+            LogRow(r["seq"], r["hash"], r["originator_id"].hex, r["originator_version"], as_bytes(r["state"]))
             for r in self._rows(sql, params)
         ]
 
@@ -120,14 +123,8 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         return self._rows(sql, (hash,))[0]["s"]
 
     def tree_nodes(self, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        out = {}
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            for level, index in wanted:
-                curs.execute(self._select_node, (level, index))
-                row = curs.fetchone()
-                if row is not None:
-                    out[(level, index)] = bytes(row["hash"])
-        return out
+            return self._nodes(curs, list(wanted))
 
     def _write(self, sql: Any, params: Sequence[Any]) -> None:
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:

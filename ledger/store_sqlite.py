@@ -36,7 +36,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         ]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
+        super()._insert_events(c, stored_events, **kwargs)
         # The insert above took SQLite's write lock: MAX(seq) and the tree cannot move under us.
         hashes = [hash_of(s.state) for s in stored_events]
         c.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}")
@@ -47,15 +47,21 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             [(size + i, s.originator_id.hex, s.originator_version, h)
              for i, (s, h) in enumerate(zip(stored_events, hashes), start=1)],
         )
-        edge = {}
-        for level, index in right_edge(size):
-            c.execute(f"SELECT hash FROM {TREE_TABLE} WHERE level = ? AND idx = ?", (level, index))
-            row = c.fetchone()
-            if row is not None:
-                edge[(level, index)] = bytes(row[0])
+        edge = self._nodes(c, right_edge(size))
         nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
         c.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?, ?)", nodes)
-        return ids
+        return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
+
+    @staticmethod
+    def _nodes(c: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        if not wanted:
+            return {}
+        c.execute(
+            f"SELECT level, idx, hash FROM {TREE_TABLE} WHERE (level, idx) IN "
+            f"(VALUES {', '.join(['(?, ?)'] * len(wanted))})",
+            [n for pair in wanted for n in pair],
+        )
+        return {(r[0], r[1]): bytes(r[2]) for r in c.fetchall()}
 
     # -- reading ---------------------------------------------------------------------------
     def log_rows(self, after: int, limit: int, originator_id: UUID | None = None) -> list[LogRow]:
@@ -73,7 +79,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
             return [
-                LogRow(r[0], r[1], UUID(r[2]), r[3], as_bytes(r[4]))
+                LogRow(r[0], r[1], r[2], r[3], as_bytes(r[4]))
                 for r in c.fetchall()
             ]
 
@@ -100,14 +106,8 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         return self._scalar(f"SELECT MIN(seq) FROM {LOG_TABLE} WHERE hash = ?", (hash,))
 
     def tree_nodes(self, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        out = {}
         with self.datastore.transaction(commit=False) as c:
-            for level, index in wanted:
-                c.execute(f"SELECT hash FROM {TREE_TABLE} WHERE level = ? AND idx = ?", (level, index))
-                row = c.fetchone()
-                if row is not None:
-                    out[(level, index)] = bytes(row[0])
-        return out
+            return self._nodes(c, list(wanted))
 
     def checkpoints(self) -> list[tuple[int, str]]:
         with self.datastore.transaction(commit=False) as c:

@@ -16,7 +16,7 @@ from typing import Any
 from ledger import rfc9162
 from ledger.checkpoint import Checkpoint, cosign, open_checkpoint, parse_checkpoint_text, sign_checkpoint, verify_cosignature
 from ledger.errors import InputError, LedgerError, ProofError, RefusedError, SignatureError, StoreError
-from ledger.keys import b64
+from ledger.keys import is_valid_key_name
 from ledger.record import format_time
 from ledger.signing import Signer
 from ledger.tree import perfect_range
@@ -162,23 +162,41 @@ def _witness_memory(path: str | None) -> dict[str, Any]:
         return {}
     try:
         memory = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise InputError(f"--state {path}: cannot read the witness state ({e})") from None
-    return memory if isinstance(memory, dict) else {}
+    if not isinstance(memory, dict):
+        raise InputError(f"--state {path}: the witness state must be a JSON object")
+    return memory
+
+
+def _remembered(path: str | None, origin: str) -> tuple[int, bytes] | None:
+    """(size, root) this witness last cosigned for ``origin``, from its own state file."""
+    entry = _witness_memory(path).get(origin)
+    if entry is None:
+        return None
+    try:
+        size, root = entry["size"], bytes.fromhex(entry["root"])
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1 or len(root) != 32:
+            raise ValueError("size must be a positive integer and root 32 bytes of hex")
+    except (TypeError, KeyError, ValueError) as e:
+        raise InputError(f"--state {path}: the entry for {origin} is malformed ({e})") from None
+    return size, root
 
 
 def witness_cosign(app: Any, witness: Signer, name: str, *, state: str | None = None) -> dict[str, Any]:
     """Cosign the latest checkpoint as witness ``name`` after checking it is consistent with the
     last checkpoint this witness cosigned (remembered in ``state`` and in the ledger itself)."""
+    if not is_valid_key_name(name):
+        raise InputError(f"--name {name!r}: a witness key name is non-empty, without spaces or '+'")
     notes = app.recorder.checkpoints()
     if not notes:
         raise InputError("no checkpoint to cosign: run `exitledger checkpoint` first")
     size, note = notes[-1]
     latest = open_checkpoint(note, app.origin, app.authority_public_key())
     previous: list[tuple[int, bytes]] = []
-    remembered = _witness_memory(state).get(app.origin)
-    if isinstance(remembered, dict) and isinstance(remembered.get("size"), int):
-        previous.append((remembered["size"], bytes.fromhex(remembered.get("root", ""))))
+    remembered = _remembered(state, app.origin)
+    if remembered is not None:
+        previous.append(remembered)
     by_size = dict(notes)
     for cosigned_size, witness_name, line in app.recorder.cosignatures():
         if witness_name != name or cosigned_size not in by_size:
@@ -201,4 +219,4 @@ def witness_cosign(app: Any, witness: Signer, name: str, *, state: str | None = 
         memory = _witness_memory(state)
         memory[app.origin] = {"size": latest.size, "root": latest.root.hex()}
         Path(state).write_text(json.dumps(memory, indent=2) + "\n", encoding="utf-8")
-    return {"size": latest.size, "root": b64(latest.root), "witness": name, "note": note + line}
+    return {"size": latest.size, "root": latest.root.hex(), "witness": name, "note": note + line}

@@ -35,13 +35,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid5
 
+from nacl.bindings import crypto_sign_open
+from nacl.exceptions import BadSignatureError
+
 import domain
 from domain import Actor, CaseRef, DomainError
 from ledger.canonical import canonical_bytes
 from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
 from ledger.record import GENESIS_PREV, RECORD_MEMBERS, EnvelopeError, open_envelope
-from ledger.signing import verify_signature
 from ledger.verify_seal import Seal
 
 CHUNK = 2000
@@ -84,13 +86,16 @@ class Position:
     seq: int
     log_hash: str | None  # the hash the log (or the bundle line) holds for this seq
     state: bytes | None  # the stored envelope; None when the event is missing
-    originator_id: UUID | None = None  # where the database stores it (None for bundles)
+    originator_id: str | None = None  # where the database stores it, 32 hex digits (None for bundles)
     version: int | None = None
 
 
 # -- steps (2) and (4), pure, run in workers ----------------------------------------------------
 def _is_canonical(body: bytes, record: Any) -> bool:
-    fast = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        fast = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: no canonical form at all
+        return False
     if fast == body:
         return True
     try:
@@ -120,15 +125,35 @@ def _check_record(position: Position, keys: dict[str, bytes]) -> tuple[Any, list
     if position.log_hash is not None and position.log_hash != actual:
         problems.append(("log.hash_mismatch", f"the log holds {position.log_hash[:16]}… for this seq, the body hashes to {actual[:16]}…"))
     record["_hash"] = actual
-    record["_sig"] = sealed.sig
-    public = keys.get(record.get("key")) if isinstance(record.get("key"), str) else None
-    if public is None:
-        return record, problems, "unknown"
+    record["_typed"] = (
+        all(type(record[k]) is str for k in _STRING_MEMBERS)
+        and type(record["version"]) is int and type(record["payload"]) is dict
+    )
+    public = keys.get(record["key"]) if type(record["key"]) is str else None
+    status = "unknown" if public is None else ("ok" if _signature_ok(public, sealed.body, sealed.sig) else "bad")
+    if record.get("stream") != "actors" and record.get("type") not in _PAYLOAD_NEEDED:
+        record["payload"] = {} if isinstance(record.get("payload"), dict) else record.get("payload")
+    return record, problems, status
+
+
+_STRING_MEMBERS = ("ledger", "stream", "type", "recorded_at", "actor", "key", "prev")
+_PAYLOAD_NEEDED = frozenset({"CaseOpened", "InquiryOpened", "FiguresReported", "ExitAnnounced"})
+"""Types whose payload the ordered steps read; other payloads are not sent back from workers."""
+
+
+def _signature_ok(public: bytes, body: bytes, sig: str) -> bool:
+    """Ed25519 verification with libsodium directly (no key object per call): the hot loop."""
     try:
-        verify_signature(public, sealed.body, sealed.sig)
-    except LedgerError:
-        return record, problems, "bad"
-    return record, problems, "ok"
+        raw = base64.b64decode(sig, validate=True)
+    except ValueError:
+        return False
+    if len(raw) != 64 or base64.b64encode(raw).decode("ascii") != sig:
+        return False
+    try:
+        crypto_sign_open(raw + body, public)
+    except (BadSignatureError, ValueError, TypeError):
+        return False
+    return True
 
 
 def _learn_keys(record: dict[str, Any], keys: dict[str, bytes]) -> None:
@@ -149,6 +174,21 @@ def _raw_key(text: Any) -> bytes | None:
     except ValueError:
         return None
     return raw if len(raw) == 32 else None
+
+
+def key_hints(states: Iterable[bytes | None]) -> dict[str, bytes]:
+    """Every key declared by the given stored events of the actors stream, trusted for nothing:
+    handing them to the workers up front lets them check signatures the moment a chunk arrives,
+    while whether a key was valid at a seq is still decided in order by the main process."""
+    keys: dict[str, bytes] = {}
+    for state in states:
+        try:
+            record = json.loads(open_envelope(state or b"").body)
+        except (EnvelopeError, ValueError, RecursionError):
+            continue
+        if isinstance(record, dict):
+            _learn_keys(record, keys)
+    return keys
 
 
 def _check_chunk(chunk: list[Position], keys: dict[str, bytes]) -> list[tuple[Any, list[tuple[str, str]], str]]:
@@ -173,6 +213,7 @@ class _State:
     authority_key: bytes | None = None
     keys: dict[str, bytes] = field(default_factory=dict)  # key id → raw key (any ever declared)
     actors: dict[str, Actor] = field(default_factory=dict)
+    current_keys: dict[str, str] = field(default_factory=dict)  # actor id → key id of its current key
     heads: dict[str, tuple[int, str]] = field(default_factory=dict)
     cases: dict[str, CaseRef] = field(default_factory=dict)
 
@@ -181,12 +222,15 @@ class Verifier:
     """Walks positions in seq order and collects problems; never raises on bad data."""
 
     def __init__(self, *, trusted_authority: bytes | None = None,
-                 checkpoints: list[tuple[int | None, str | None, str | None]] | None = None) -> None:
+                 checkpoints: list[tuple[int | None, str | None, str | None]] | None = None,
+                 key_hints: dict[str, bytes] | None = None) -> None:
         self.trusted_authority = trusted_authority
+        self.key_hints = key_hints or {}
         self.state = _State()
         self.report = Report()
         self.expected_seq = 1
         self.seal = Seal(checkpoints or [])
+        self._ids: dict[str, str] = {}
 
     def problem(self, seq: int | None, record: Any, code: str, message: str) -> None:
         stream = record.get("stream") if isinstance(record, dict) else None
@@ -222,7 +266,7 @@ class Verifier:
             return
         if workers <= 1 or len(first) < CHUNK:
             for chunk in _prepend(first, chunks):
-                for position, result in zip(chunk, _check_chunk(chunk, self.state.keys)):
+                for position, result in zip(chunk, _check_chunk(chunk, {**self.key_hints, **self.state.keys})):
                     yield position, result
             return
         ctx = multiprocessing.get_context("fork")
@@ -230,7 +274,8 @@ class Verifier:
             pending: deque[tuple[list[Position], Any]] = deque()
             source = _prepend(first, chunks)
             for chunk in source:
-                pending.append((chunk, pool.apply_async(_check_chunk, (chunk, dict(self.state.keys)))))
+                keys = {**self.key_hints, **self.state.keys}
+                pending.append((chunk, pool.apply_async(_check_chunk, (chunk, keys))))
                 if len(pending) >= IN_FLIGHT:
                     chunk0, job = pending.popleft()
                     yield from zip(chunk0, job.get())
@@ -255,12 +300,10 @@ class Verifier:
         self.seal.add(_leaf(record, position))
         if record is None:
             return
-        stream, version, rtype = record.get("stream"), record.get("version"), record.get("type")
-        if not (all(isinstance(record.get(k), str) for k in ("ledger", "stream", "type", "recorded_at", "actor", "key", "prev"))
-                and isinstance(version, int) and not isinstance(version, bool)
-                and isinstance(record.get("payload"), dict)):
+        if not record["_typed"]:
             self.problem(seq, record, "record.malformed", "a member of the record has the wrong JSON type")
             return
+        stream, version, rtype = record["stream"], record["version"], record["type"]
         state = self.state
         # (5) the authority, from the genesis record
         if seq == 1:
@@ -270,11 +313,7 @@ class Verifier:
             self.problem(seq, record, "record.foreign_ledger",
                          f"the record belongs to ledger {record.get('ledger')}, not {state.ledger}")
         elif position.originator_id is not None and state.ledger is not None:
-            try:
-                expected_id = uuid5(UUID(state.ledger), stream)
-            except ValueError:
-                expected_id = None
-            if expected_id != position.originator_id or version != position.version:
+            if self._stream_id(stream) != position.originator_id or version != position.version:
                 self.problem(seq, record, "record.position_mismatch",
                              f"the record says {stream} v{version} but is stored as another stream or version")
         # (4) the signature
@@ -291,7 +330,7 @@ class Verifier:
             if rtype != "LedgerInitialised":
                 self.problem(seq, record, "actor.unknown", f"actor {record.get('actor')} was not registered before this event")
         elif seq != 1:
-            current = key_id_of(base64.b64decode(actor.public_key))
+            current = state.current_keys[actor.id]
             if actor.revoked:
                 self.problem(seq, record, "key.revoked", f"actor {actor.id} was revoked before this event")
             elif record.get("key") != current:
@@ -346,30 +385,47 @@ class Verifier:
             self.problem(1, record, "authority.genesis", "the genesis is not signed by the authority key it declares")
         self.state.keys[key_id_of(raw)] = raw
 
+    def _stream_id(self, stream: str) -> str | None:
+        """The aggregate id (hex) the database stores ``stream`` under, remembered per stream."""
+        known = self._ids.get(stream)
+        if known is None:
+            try:
+                known = uuid5(UUID(self.state.ledger or ""), stream).hex
+            except ValueError:
+                return None
+            if len(self._ids) < 100_000:
+                self._ids[stream] = known
+        return known
+
     def _actor_for(self, record: dict[str, Any]) -> Actor | None:
         return self.state.actors.get(record.get("actor"))  # type: ignore[arg-type]
 
     def _case_of(self, stream: str) -> CaseRef | None:
         return self.state.cases.get(stream)
 
+    def _set_actor(self, actor: Actor) -> None:
+        raw = _raw_key(actor.public_key)
+        self.state.actors[actor.id] = actor
+        self.state.current_keys[actor.id] = key_id_of(raw) if raw is not None else ""
+
     def _learn(self, record: dict[str, Any]) -> None:
         """Apply a correctly signed event to the verifier's registry of actors and cases."""
         state, payload, rtype = self.state, record["payload"], record["type"]
         _learn_keys(record, state.keys)
         if rtype == "LedgerInitialised":
-            state.actors[str(payload.get("authority_actor"))] = Actor(
+            self._set_actor(Actor(
                 id=str(payload.get("authority_actor")), name="ledger authority", role="ledger_authority",
-                jurisdiction=state.province_code, public_key=str(payload.get("authority_public_key")))
+                jurisdiction=state.province_code, public_key=str(payload.get("authority_public_key"))))
         elif rtype == "ActorRegistered":
-            state.actors[str(payload.get("actor"))] = Actor(
+            self._set_actor(Actor(
                 id=str(payload.get("actor")), name=str(payload.get("name")), role=str(payload.get("role")),
                 jurisdiction=str(payload.get("jurisdiction")), public_key=str(payload.get("public_key")),
-                person=payload.get("person"))
+                person=payload.get("person")))
         elif rtype in ("KeyRotated", "ActorRevoked"):
             old = state.actors.get(str(payload.get("actor")))
             if old is not None:
                 changes = {"public_key": str(payload.get("public_key"))} if rtype == "KeyRotated" else {"revoked": True}
-                state.actors[old.id] = Actor(**{**old.__dict__, **changes})
+                self._set_actor(Actor(**{**old.__dict__, **changes}))
         elif rtype == "CaseOpened":
             state.cases[record["stream"]] = CaseRef(record["stream"], str(payload.get("county_code")),
                                                     str(payload.get("city_code")))
@@ -415,7 +471,11 @@ def verify_store(app: Any, *, trusted_authority: bytes | None = None, workers: i
         Position(r.seq, r.hash, r.state, r.originator_id, r.version) for r in iter_log(app.recorder)
     )
     checkpoints = [(size, note, None) for size, note in app.checkpoint_notes()]
-    verifier = Verifier(trusted_authority=trusted_authority, checkpoints=checkpoints)
+    try:
+        hints = key_hints(r.state for r in iter_log(app.recorder, originator_id=app.stream_id("actors")))
+    except LedgerError:  # no readable genesis: the walk will say why
+        hints = {}
+    verifier = Verifier(trusted_authority=trusted_authority, checkpoints=checkpoints, key_hints=hints)
     report = verifier.run(positions, workers=workers, progress=progress)
     # (9) every stored event is in the log
     for originator_id, version in app.recorder.unlogged_events():

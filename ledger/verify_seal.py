@@ -58,6 +58,7 @@ class Seal:
         """Problems (size, code, message) and warnings once the walk is over."""
         problems: list[tuple[int | None, str, str]] = []
         last = 0
+        valid = 0
         for size, note, problem in self.checkpoints:
             if problem is not None or note is None or size is None:
                 problems.append((size, "checkpoint.malformed", problem or "a checkpoint line is malformed"))
@@ -82,9 +83,13 @@ class Seal:
                 problems.append((size, "checkpoint.root_mismatch",
                                  f"the root signed at size {checkpoint.size} is not the root of the first {checkpoint.size} "
                                  "events: events were changed, removed or reordered"))
+            else:
+                valid += 1
         warnings = []
         if not self.checkpoints:
             warnings.append("no checkpoint has been signed yet: nothing is sealed (run `exitledger checkpoint`)")
+        elif not valid:
+            warnings.append("no valid checkpoint: nothing is sealed")
         elif events > last:
             warnings.append(f"{events - last} event(s) after the last checkpoint (size {last}) are not sealed yet")
         return problems, warnings

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from tests.e2e.conftest import CASE, CASE_OPENED, Province, Result
 
