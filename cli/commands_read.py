@@ -47,6 +47,11 @@ def history(ctx: Context, stream: str, as_of: str | None) -> None:
         ([e["seq"], e["version"], e["type"], e["decided_on"], e["recorded_at"], e["actor"], e["person"],
           e["key"], output.short_payload(e["payload"]), e["hash"][:16] + "…"] for e in events),
     )
+    cited = [(e["seq"], c) for e in events for c in e.get("cites", ())]
+    if cited:
+        output.table("evidence cited", ["cited by seq", "hash", "seq", "stream", "v", "type", "actor", "recorded (UTC)"],
+                     ([by, c["hash"][:16] + "…", c.get("seq"), c.get("stream"), c.get("version"), c.get("type"),
+                       c.get("actor"), c.get("recorded_at")] for by, c in cited))
 
 
 def print_report(ctx: Context, report: Report) -> None:

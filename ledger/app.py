@@ -261,6 +261,8 @@ class ExitLedger(Application):
                 continue
             actor = registry.actor(record["actor"])
             date_field = domain.DECISION_DATE_FIELD.get(record["type"])
+            cited = [h for name in ("basis", "evidence") for h in record["payload"].get(name, ())]
+            extra = {"cites": [self.event_summary(h) for h in cited]} if cited else {}
             out.append(
                 {
                     "seq": row.seq,
@@ -273,9 +275,20 @@ class ExitLedger(Application):
                     "recorded_at": record["recorded_at"],
                     "decided_on": record["payload"].get(date_field) if date_field else None,
                     "payload": record["payload"],
+                    **extra,
                 }
             )
         return out
+
+    def event_summary(self, hash: str) -> dict[str, Any]:
+        """Where the event with record hash ``hash`` stands in this ledger: seq, stream, type, who."""
+        seq = self.recorder.seq_of_hash(hash)
+        rows = self.recorder.log_rows(seq - 1, 1) if seq is not None else []
+        if not rows or rows[0].state is None:
+            return {"hash": hash, "seq": None}
+        record = json.loads(open_envelope(rows[0].state).body)
+        return {"hash": hash, "seq": seq, "stream": record["stream"], "version": record["version"],
+                "type": record["type"], "actor": record["actor"], "recorded_at": record["recorded_at"]}
 
     def actors(self) -> list[dict[str, Any]]:
         registry = self.registry()
