@@ -9,8 +9,8 @@ encodings and small-order keys and ``R`` points, which only a forger or a broken
 
 from __future__ import annotations
 
+import nacl.bindings
 import nacl.exceptions
-import nacl.signing
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.errors import InputError, SignatureError
@@ -29,8 +29,8 @@ class Signer:
         """Build a signer from the 32-byte RFC 8032 private key (the seed)."""
         if len(seed) != SEED_SIZE:
             raise InputError(f"an Ed25519 seed is {SEED_SIZE} bytes, not {len(seed)}")
-        self._key = nacl.signing.SigningKey(seed)
-        self.public_raw: bytes = bytes(self._key.verify_key)
+        public, self._secret = nacl.bindings.crypto_sign_seed_keypair(seed)  # libsodium's 64-byte secret key
+        self.public_raw: bytes = public
         self.key_id: str = key_id(self.public_raw)
 
     @classmethod
@@ -44,7 +44,8 @@ class Signer:
 
     def sign_raw(self, message: bytes) -> bytes:
         """Return the raw 64-byte Ed25519 signature of ``message``."""
-        return self._key.sign(message).signature
+        # crypto_sign returns signature ‖ message; no SignedMessage object per call.
+        return nacl.bindings.crypto_sign(message, self._secret)[:SIGNATURE_SIZE]
 
     def __repr__(self) -> str:
         return f"Signer(key_id={self.key_id!r})"
@@ -70,6 +71,6 @@ def verify_raw(public_raw: bytes, message: bytes, signature: bytes) -> None:
     if len(signature) != SIGNATURE_SIZE:
         raise SignatureError(f"signature is {len(signature)} bytes, not {SIGNATURE_SIZE}")
     try:
-        nacl.signing.VerifyKey(public_raw).verify(message, signature)
+        nacl.bindings.crypto_sign_open(signature + message, public_raw)  # no key object per call
     except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError):
         raise SignatureError("signature does not verify") from None

@@ -35,15 +35,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid5
 
-from nacl.bindings import crypto_sign_open
-from nacl.exceptions import BadSignatureError
-
 import domain
 from domain import Actor, CaseRef, DomainError
 from ledger.canonical import canonical_bytes
 from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
 from ledger.record import GENESIS_PREV, RECORD_MEMBERS, EnvelopeError, open_envelope
+from ledger.signing import verify_signature
 from ledger.verify_seal import Seal
 
 CHUNK = 2000
@@ -142,16 +140,9 @@ _PAYLOAD_NEEDED = frozenset({"CaseOpened", "InquiryOpened", "FiguresReported", "
 
 
 def _signature_ok(public: bytes, body: bytes, sig: str) -> bool:
-    """Ed25519 verification with libsodium directly (no key object per call): the hot loop."""
     try:
-        raw = base64.b64decode(sig, validate=True)
-    except ValueError:
-        return False
-    if len(raw) != 64 or base64.b64encode(raw).decode("ascii") != sig:
-        return False
-    try:
-        crypto_sign_open(raw + body, public)
-    except (BadSignatureError, ValueError, TypeError):
+        verify_signature(public, body, sig)
+    except LedgerError:
         return False
     return True
 
