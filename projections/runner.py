@@ -28,6 +28,7 @@ from ledger.store import iter_log
 from projections import tables as t
 from projections.actors import ActorActivity, ActorDirectory
 from projections.base import APPLICATION_NAME, ReadModel, TrackingView, advance
+from projections.case_payloads import CasePayloads
 from projections.case_status import CaseStatus
 from projections.db import make_engine, run
 from projections.figures import Figures
@@ -66,6 +67,7 @@ class Views:
             Figures(self._view(Figures.name), directory),
             ActorActivity(self._view(ActorActivity.name), directory),
             Timeline(self._view(Timeline.name)),
+            CasePayloads(self._view(CasePayloads.name)),
         ]
         self._seen: dict[str, int] = {}  # each model's position as this process last saw or set it
 

@@ -126,3 +126,12 @@ timeline = Table(
     Column("hash", Text, nullable=False),
     Index("timeline_by_stream", "stream", "seq"),
 )
+
+case_payloads = Table(
+    "case_payloads", metadata,
+    Column("seq", SEQ, primary_key=True),
+    Column("stream", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # the signed payload, JSON
+    Index("case_payloads_by_stream", "stream", "seq"),
+)
+"""Every case event's payload, for the red-flag rules (:mod:`projections.flag_facts`)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,17 @@ FIGURE_FIELDS = {"indicator", "value", "source", "actor", "person", "as_of", "re
 ACTIVITY_FIELDS = {"actor", "person", "role", "type", "stream", "seq", "recorded_at"}
 
 
+READ_MODEL_TABLES = ("projection_tracking", "actor_directory", "case_status", "figures", "actor_activity", "timeline",
+                     "case_payloads")
+
+
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("views-demo")
-    must(invoke("--db", f"sqlite:///{root}/demo.db", "demo", "--out", str(root / "out")))
+    must(invoke("--db", f"sqlite:///{root}/demo.db", "demo", "--small", "--out", str(root / "out")))
+    with sqlite3.connect(root / "demo.db") as conn:  # the demo built read models: start without them
+        for table in READ_MODEL_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
     return root / "demo.db"
 
 
@@ -172,7 +180,8 @@ def test_projections_status_shows_positions_against_the_head_then_rebuild_catche
     assert out.startswith("rebuilt every read model from 47 events")
     after = must(run("--db", demo, "projections", "status", "--json")).json()
     assert {(m["name"], m["seq"], m["head"], m["behind"]) for m in after} == {
-        (name, 47, 47, 0) for name in ("actor_directory", "case_status", "figures", "actor_activity", "timeline")}
+        (name, 47, 47, 0) for name in ("actor_directory", "case_status", "figures", "actor_activity", "timeline",
+                                       "case_payloads")}
     assert "actor_activity" in must(run("--db", demo, "projections", "status")).stdout
 
 

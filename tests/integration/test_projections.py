@@ -218,7 +218,7 @@ def test_status_shows_each_model_against_the_log_head(demo: tuple[Province, View
     views.catch_up()
     follow_up(p, 1)
     report = {m["name"]: m for m in views.status()}
-    assert set(report) == {"actor_directory", "case_status", "figures", "actor_activity", "timeline"}
+    assert set(report) == {"actor_directory", "case_status", "figures", "actor_activity", "timeline", "case_payloads"}
     assert {(m["seq"], m["head"], m["behind"]) for m in report.values()} == {(DEMO_SIZE, DEMO_SIZE + 1, 1)}
     assert report["actor_activity"]["rows"] == {"actor_activity": DEMO_SIZE}
 

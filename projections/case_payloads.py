@@ -1,0 +1,39 @@
+"""``case_payloads``: the signed payload of every event of a case stream, as JSON text.
+
+What the red-flag rules read (with ``actor_activity`` for who signed it and ``case_status`` for
+the case itself), so ``flags`` answers from the read models instead of replaying the log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection
+
+from projections import tables as t
+from projections.base import ReadModel
+from projections.db import bulk_insert
+from projections.records import Record
+
+COLUMNS = ("seq", "stream", "payload")
+
+
+class CasePayloads(ReadModel):
+    """The ``case_payloads`` read model."""
+
+    name = "case_payloads"
+    tables = (t.case_payloads,)
+
+    def reset(self) -> None:
+        super().reset()
+        self._rows: list[tuple[Any, ...]] = []
+
+    def process_event(self, domain_event: Record, tracking: Any) -> None:  # type: ignore[override]
+        if domain_event.stream.startswith("case:"):
+            self._rows.append((domain_event.seq, domain_event.stream,
+                               json.dumps(domain_event.payload, ensure_ascii=False, sort_keys=True)))
+
+    def flush(self, conn: Connection) -> None:
+        bulk_insert(conn, t.case_payloads, COLUMNS, self._rows)
+        self._rows = []
