@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import click
@@ -36,11 +37,16 @@ def flags(ctx: Context, stream: str | None, rules: tuple[str, ...], severity: st
     base = Policy(incidence_limit=Decimal(str(limit)))
     try:
         policy = load_policy(policy_path, base=base) if policy_path else base
-    except (OSError, ValueError) as e:
-        raise InputError(f"--policy {policy_path}: {e}") from None
+    except OSError as e:
+        raise InputError(f"--policy {policy_path}: {e.strerror}") from None
+    except ValueError as e:  # names the file and the key already
+        raise InputError(f"--policy: {e}") from None
     with views_of(ctx) as views:
         cases = load_cases(views.engine)
-    if stream is not None and stream not in {c.stream for c in cases} and not stream.startswith("province:"):
+    if stream is not None and stream.startswith("province:"):
+        if not re.fullmatch(r"province:\d{4}", stream):
+            raise InputError(f"stream {stream}: a province-wide stream is province:<year>, e.g. province:2018")
+    elif stream is not None and stream not in {c.stream for c in cases}:
         raise InputError(f"stream {stream}: no such case in this ledger")
     found = evaluate(cases, policy, rules or None)
     if stream is not None:

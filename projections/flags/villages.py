@@ -8,7 +8,6 @@ non-trivial — at least one count of 10 or more — look copied rather than cou
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from projections.flags.facts import CaseFacts, Village
 from projections.flags.flag import Flag, flag
@@ -19,10 +18,10 @@ NON_TRIVIAL = 10
 
 
 def duplicate_village_records(case: CaseFacts, policy: Policy) -> list[Flag]:
-    groups: dict[tuple[int, int, int, Decimal | None], list[Village]] = defaultdict(list)
+    groups: dict[tuple[int, int, int, str | None], list[Village]] = defaultdict(list)
     for v in case.villages():
         if max(v.counts) >= NON_TRIVIAL:
-            income = v.per_capita_income.normalize() if v.per_capita_income is not None else None
+            income = f"{v.per_capita_income.normalize():f}" if v.per_capita_income is not None else None
             groups[(*v.counts, income)].append(v)
     flags = []
     for (households, poor_households, poor, income), villages in groups.items():
