@@ -36,7 +36,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         ]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        super()._insert_events(c, stored_events, **kwargs)
+        # One executemany, not eventsourcing's execute per row for its rowid: seq is our position.
+        c.executemany(self.insert_events_statement,
+                      [(s.originator_id.hex, s.originator_version, s.topic, s.state) for s in stored_events])
         # The insert above took SQLite's write lock: MAX(seq) and the tree cannot move under us.
         hashes = [hash_of(s.state) for s in stored_events]
         c.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}")
