@@ -144,6 +144,15 @@ def run_demo(ctx: Context, out: str, *, counties: int | None = None, villages: i
     export_bundle(ledger, bundle, csv_columns=export_columns())
     say(f"exported the audit trail to {bundle}; verifying it offline against the authority key:")
     print_report(ctx, verify_bundle(bundle, trusted_authority=ledger.authority_public_key()))
+    # The inspector's reports (issue 6): the province's, and the case the inspectors care about.
+    from cli.commands_report import write_report
+
+    shown = next((s for s in ("case:341322-2019", *province.cases) if s in province.cases), None)
+    reports = [write_report(ctx, str(Path(out) / "report-province.html"))]
+    if shown is not None:
+        reports.append(write_report(ctx, str(Path(out) / f"report-{shown.removeprefix('case:')}.html"), stream=shown))
+    for path in reports:
+        say(f"wrote the inspector's report {path}")
 
 
 def history(ctx: Context, stream: str) -> None:

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _register() -> None:
     from cli import commands_actor, commands_demo, commands_log, commands_read, commands_write  # noqa: F401
-    from cli import commands_flags, commands_inquiry, commands_views  # noqa: F401
+    from cli import commands_flags, commands_inquiry, commands_report, commands_views  # noqa: F401
 
 
 _register()
