@@ -55,9 +55,10 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "SELECT %s + t.n, t.oid, t.ver, t.h FROM "
             "unnest(%s::uuid[], %s::bigint[], %s::text[]) WITH ORDINALITY AS t(oid, ver, h, n)"
         ).format(schema, log)
+        # A join from the few wanted positions, so the planner walks the primary key per position.
         self._select_nodes = SQL(
-            "SELECT level, idx, hash FROM {0}.{1} WHERE (level, idx) IN "
-            "(SELECT * FROM unnest(%s::integer[], %s::bigint[]))"
+            "SELECT t.level, t.idx, t.hash FROM unnest(%s::integer[], %s::bigint[]) AS w(level, idx) "
+            "JOIN {0}.{1} t ON t.level = w.level AND t.idx = w.idx"
         ).format(schema, Identifier(TREE_TABLE))
         self._insert_nodes = SQL(
             "INSERT INTO {0}.{1} (level, idx, hash) SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bytea[])"

@@ -56,14 +56,15 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     @staticmethod
     def _nodes(c: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        if not wanted:
-            return {}
-        c.execute(
-            f"SELECT level, idx, hash FROM {TREE_TABLE} WHERE (level, idx) IN "
-            f"(VALUES {', '.join(['(?, ?)'] * len(wanted))})",
-            [n for pair in wanted for n in pair],
-        )
-        return {(r[0], r[1]): bytes(r[2]) for r in c.fetchall()}
+        # Point look-ups on the primary key: SQLite answers a row-value IN (VALUES …) with a
+        # scan of the whole tree, which made proofs and appends grow with the log.
+        out = {}
+        for level, index in wanted:
+            c.execute(f"SELECT hash FROM {TREE_TABLE} WHERE level = ? AND idx = ?", (level, index))
+            row = c.fetchone()
+            if row is not None:
+                out[(level, index)] = bytes(row[0])
+        return out
 
     # -- reading ---------------------------------------------------------------------------
     def log_rows(self, after: int, limit: int, originator_id: UUID | None = None) -> list[LogRow]:
