@@ -99,15 +99,20 @@ def _export(app: Any, directory: Path, csv_columns: Sequence[str] | None,
     events = open_file(EVENTS)
     table = _CsvWriter(open_file(CSV), csv_columns) if csv_columns is not None else None
     count = 0
+    lines: list[bytes] = []
     for row in iter_log(app.recorder):
         if row.state is None or row.seq != count + 1:
             raise StoreError(f"seq {count + 1} is missing from the database; run `exitledger verify`")
         sealed = open_envelope(row.state)
-        events.write(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": ' % (
-            row.seq, sealed.hash.encode(), sealed.sig.encode()) + sealed.body + b"}\n")
+        lines.append(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": %s}\n' % (
+            row.seq, sealed.hash.encode(), sealed.sig.encode(), sealed.body))
         if table is not None:
             table.add(row.seq, sealed)
         count += 1
+        if len(lines) >= 2000:  # one write (and one hash update) per page of lines
+            events.write(b"".join(lines))
+            lines.clear()
+    events.write(b"".join(lines))
     files[EVENTS] = events.close()
     if table is not None:
         files[CSV] = table.close()
