@@ -77,10 +77,16 @@ class Sealed:
         return _HEAD + self.hash.encode() + _MID + self.sig.encode() + _TAIL + self.body + b"}"
 
 
+def hashed(record: dict[str, Any]) -> tuple[bytes, str]:
+    """``record``'s canonical body and its hash: everything the next event's ``prev`` needs."""
+    body = canonical_bytes(record)
+    return body, hashlib.sha256(body).hexdigest()
+
+
 def seal(record: dict[str, Any], sign: Any) -> Sealed:
     """Canonicalise ``record`` once, hash it and sign it with ``sign(body) -> base64``."""
-    body = canonical_bytes(record)
-    return Sealed(body=body, hash=hashlib.sha256(body).hexdigest(), sig=sign(body))
+    body, digest = hashed(record)
+    return Sealed(body=body, hash=digest, sig=sign(body))
 
 
 class EnvelopeError(ValueError):

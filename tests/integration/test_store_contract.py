@@ -124,6 +124,25 @@ def test_numbers_events_1_to_n_without_gaps_in_append_order_across_streams(bare:
     assert bare.app.size() == len(rows)
 
 
+def test_a_batch_larger_than_a_signing_chunk_is_signed_in_order_and_verifies(bare: Province, db_url: str) -> None:
+    opened = steps(YUEXI)[0]
+    village = next(s for s in steps(YUEXI) if s.type == "VillageFiguresReported").payload
+    entries = [entry_of(bare, opened)] + [
+        bare.entry(YUEXI, "VillageFiguresReported", "340828-lg", {**village, "households": 500 + i})
+        for i in range(2500)  # more than two chunks, so the forked signer is used
+    ]
+
+    receipts = bare.app.append(entries)
+
+    assert [r.seq for r in receipts] == list(range(SETUP_SIZE + 1, SETUP_SIZE + len(entries) + 1))
+    rows = snapshot(db_url)[SETUP_SIZE:]
+    for row, entry in zip(rows, entries):
+        sealed = open_envelope(row.state)
+        verify_signature(entry.signer.public_raw, sealed.body, sealed.sig)
+    assert json.loads(open_envelope(rows[-1].state).body)["payload"]["households"] == 500 + 2499
+    assert verify_store(bare.app).ok
+
+
 # -- all or nothing -----------------------------------------------------------------------------
 BAD_THIRD = {
     "payload_invalid": (InputError, lambda p: p.entry(YUEXI, "RectificationCompleted", "340828-lg", {"item": "SC-01"})),
