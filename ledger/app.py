@@ -2,18 +2,16 @@
 
 Speaks primitives to its callers (STYLE habit 8): stream names, type names, payload dicts,
 signers, and returns plain dicts and receipts. Every append, single or batch, goes through one
-path: each entry is decided by the domain against the ledger as the entries before it left it,
-sealed (canonical body, hash, Ed25519 signature) and then all are saved in one transaction.
+path (``ledger.append``): each entry is decided by the domain against the ledger as the entries
+before it left it, sealed (canonical body, hash, Ed25519 signature), and then all are saved in
+one transaction.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID, uuid4, uuid5
@@ -22,42 +20,18 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
 import domain
-from domain import Act, Actor, ActorRegistry, CaseRef, DomainError, Stream
-from ledger.checkpoint import open_checkpoint
-from ledger.errors import ConflictError, InputError, LedgerError, RefusedError, StoreError
+from domain import Actor, ActorRegistry, DomainError, Stream
+from ledger.append import ACTORS, Batch, Entry, Receipt
+from ledger.errors import ConflictError, InputError, LedgerError, StoreError
 from ledger.keys import b64, key_id, vkey
 from ledger.mapper import RecordMapper
-from ledger.record import GENESIS_PREV, Sealed, build_record, hashed, open_envelope, parse_time
+from ledger.record import open_envelope, parse_time
 from ledger.signing import Signer
 from ledger.store import iter_log, persistence_env, prepare_database
 
-ACTORS = "actors"
 CACHE_STREAMS = 2000
 """Aggregates (and stream ids) kept between appends; the least recently used go first."""
 DEFAULT_AUTHORITY = "ledger-authority"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One event to append: what, where, by whom, signed with which key."""
-
-    stream: str
-    type: str
-    actor: str
-    payload: Mapping[str, Any]
-    signer: Signer
-
-
-@dataclass(frozen=True)
-class Receipt:
-    seq: int
-    hash: str
-    stream: str
-    version: int
-    type: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "hash": self.hash, "stream": self.stream, "version": self.version}
 
 
 def utc_now() -> datetime:
@@ -215,7 +189,7 @@ class ExitLedger(Application):
         InputError (the entry's payload), RefusedError (process, rights or key) with the entry's
         index in ``.index``, or ConflictError when another writer got there first.
         """
-        batch = _Batch(self)
+        batch = Batch(self)
         receipts: list[Receipt] = []
         saved = False
         try:
@@ -312,170 +286,6 @@ class ExitLedger(Application):
 
     def find_actor(self, actor_id: str) -> Actor | None:
         return self.registry().actor(actor_id)
-
-
-@dataclass
-class _Batch:
-    """Aggregates and hashes of one append, so later entries see earlier ones."""
-
-    app: ExitLedger
-    aggregates: dict[str, Stream | None] = field(default_factory=dict)
-    events: list[Any] = field(default_factory=list)
-    new_hashes: set[str] = field(default_factory=set)
-    keys: dict[str, str] = field(default_factory=dict)
-    signing: _Signing = field(default_factory=lambda: _Signing())
-
-    def aggregate(self, stream: str) -> Stream | None:
-        if stream not in self.aggregates:
-            self.aggregates[stream] = self.app.load(stream)
-        return self.aggregates[stream]
-
-    def public_key(self, signer: Signer) -> str:
-        known = self.keys.get(signer.key_id)
-        if known is None:
-            known = self.keys[signer.key_id] = b64(signer.public_raw)
-        return known
-
-    def known_event(self, hash: str) -> bool:
-        return hash in self.new_hashes or self.app.recorder.seq_of_hash(hash) is not None
-
-    def find_case(self, stream: str) -> CaseRef | None:
-        if not stream.startswith("case:"):
-            return None
-        try:
-            case = self.aggregate(stream)
-        except (LedgerError, ValueError):
-            return None
-        return case.as_case_ref() if case is not None else None  # type: ignore[attr-defined]
-
-    def check_announced_checkpoint(self, note: Any) -> None:
-        """An announcement publishes a checkpoint of this ledger that is already stored."""
-        rule = ("ExitAnnounced: payload.checkpoint: must be a signed checkpoint note of this ledger "
-                "already stored (run `exitledger checkpoint` and copy its note)")
-        if not isinstance(note, str):
-            raise InputError(rule, code="payload")
-        app = self.app
-        try:
-            announced = open_checkpoint(note, app.origin, app.authority_public_key())
-            stored = dict(app.recorder.checkpoints()).get(announced.size)
-            same = stored is not None and open_checkpoint(stored, app.origin, app.authority_public_key()).text == announced.text
-        except LedgerError:
-            same = False
-        if not same:
-            raise InputError(rule, code="payload")
-
-    def add(self, entry: Entry) -> Receipt:
-        if not isinstance(entry.payload, Mapping):
-            raise InputError("payload: must be a JSON object")
-        registry = self.aggregate(ACTORS) if (entry.stream != ACTORS or entry.type != "LedgerInitialised") else None
-        now = self.app.clock()
-        public_key = self.public_key(entry.signer)
-        if entry.type == "LedgerInitialised":
-            actor = Actor(
-                id=entry.actor, name="ledger authority", role="ledger_authority",
-                jurisdiction=str(entry.payload.get("province_code", "")), public_key=public_key,
-            )
-            act = Act(actor=actor, recorded_at=now)
-        else:
-            if registry is None:
-                raise StoreError("no ledger in this database yet: run `exitledger init` first")
-            actor = registry.actor(entry.actor)  # type: ignore[attr-defined]
-            if actor is None:
-                raise RefusedError(f"actor {entry.actor} is not registered in this ledger", code="actor")
-            if actor.revoked:
-                raise RefusedError(f"actor {entry.actor} was revoked and may sign nothing", code="revoked")
-            if actor.public_key != public_key:
-                raise RefusedError(
-                    f"key {entry.signer.key_id} is not the current key of actor {entry.actor} "
-                    f"(that is {key_id(base64.b64decode(actor.public_key))})",
-                    code="key",
-                )
-            act = Act(
-                actor=actor,
-                recorded_at=now,
-                incidence_limit=registry.incidence_limit,  # type: ignore[attr-defined]
-                province_code=registry.province_code,  # type: ignore[attr-defined]
-                known_event=self.known_event,
-                find_actor=registry.actor,  # type: ignore[attr-defined]
-                find_case=self.find_case,
-            )
-        if entry.type == "ExitAnnounced" and "checkpoint" in entry.payload:
-            self.check_announced_checkpoint(entry.payload["checkpoint"])
-        try:
-            stream_id = self.app.stream_id(entry.stream)
-            aggregate, event = domain.record(
-                stream=entry.stream,
-                aggregate=self.aggregate(entry.stream),
-                type=entry.type,
-                act=act,
-                payload=entry.payload,
-                id=stream_id,
-            )
-        except DomainError as e:
-            if e.field in ("stream", "type"):  # the command's arguments, not payload fields
-                given = entry.stream if e.field == "stream" else entry.type
-                raise InputError(f"{e.field} {given}: {getattr(e, 'rule', e.message)}", code=e.code) from None
-            cls = InputError if e.code == "payload" else RefusedError
-            raise cls(f"{entry.type} on {entry.stream}: {e.message}", code=e.code) from None
-        version = event.originator_version
-        record = build_record(
-            ledger=self.app.ledger_id,
-            stream=entry.stream,
-            version=version,
-            type=entry.type,
-            recorded_at=event.timestamp,
-            actor=entry.actor,
-            key=entry.signer.key_id,
-            payload=event.payload,
-            prev=GENESIS_PREV if version == 1 else aggregate.refs[version - 1],
-        )
-        body, digest = hashed(record)
-        aggregate.acknowledge(version, digest)
-        self.aggregates[entry.stream] = aggregate
-        self.events.extend(aggregate.collect_events())
-        self.signing.add(stream_id, version, body, digest, entry.signer)
-        self.new_hashes.add(digest)
-        return Receipt(0, digest, entry.stream, version, entry.type)
-
-
-class _Signing:
-    """Signs a large batch's bodies on the other core while this process decides the next ones.
-
-    A record's ``prev`` is the hash of the body before it, never its signature, so bodies can be
-    decided and hashed in order while their signatures are made in a forked helper process (a
-    thread gained half as much: the deciding holds the GIL). Batches under :attr:`CHUNK` entries
-    (every single ``record``) are signed inline, with no process started.
-    """
-
-    CHUNK = 1024
-
-    def __init__(self) -> None:
-        self._pending: list[tuple[UUID, int, bytes, str, Signer]] = []
-        self._jobs: list[Any] = []
-        self._pool: ProcessPoolExecutor | None = None
-
-    def add(self, stream_id: UUID, version: int, body: bytes, digest: str, signer: Signer) -> None:
-        self._pending.append((stream_id, version, body, digest, signer))
-        if len(self._pending) >= self.CHUNK:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._jobs.append(self._pool.submit(_sign_all, self._pending))
-            self._pending = []
-
-    def envelopes(self) -> Iterator[tuple[UUID, int, bytes]]:
-        """Every (stream id, version, stored envelope) of the batch, in entry order."""
-        for job in self._jobs:
-            yield from job.result()
-        yield from _sign_all(self._pending)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _sign_all(items: list[tuple[UUID, int, bytes, str, Signer]]) -> list[tuple[UUID, int, bytes]]:
-    return [(stream_id, version, Sealed(body, digest, signer.sign(body)).envelope)
-            for stream_id, version, body, digest, signer in items]
 
 
 def _one_line(e: BaseException) -> str:
