@@ -265,3 +265,13 @@ def opened(province: Province) -> Province:
     """The province with case:340828-2017 opened (and nothing else on it)."""
     must(province.record("CaseOpened", CASE, "ah-office", CASE_OPENED))
     return province
+
+
+def assert_bad_input(r: Result, *needles: str) -> None:
+    """Exit 2, one `error:` line naming each of ``needles``, nothing on stdout, no traceback."""
+    assert r.code == 2, r
+    assert "Traceback" not in r.stderr, r
+    assert len(r.err_lines) == 1 and r.err_lines[0].startswith("error: "), r
+    assert r.stdout == "", r
+    for needle in needles:
+        assert needle in r.err_lines[0], (needle, r)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from cli.demo import demo_province
-from tests.e2e.conftest import CASE, CASE_OPENED, FIGURES, Result, invoke, must
+from tests.e2e.conftest import assert_bad_input, CASE, CASE_OPENED, FIGURES, invoke, must
 
 SEVERITIES = ("critical", "high", "watch")
 RULES = (
@@ -94,15 +94,6 @@ def policy_file(tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return str(path)
-
-
-def assert_bad_input(r: Result, *needles: str) -> None:
-    assert r.code == 2, r
-    assert "Traceback" not in r.stderr, r
-    assert len(r.err_lines) == 1 and r.err_lines[0].startswith("error: "), r
-    assert r.stdout == "", r
-    for needle in needles:
-        assert needle in r.err_lines[0], (needle, r)
 
 
 def size(demo: Demo) -> int:

@@ -18,7 +18,7 @@ from ledger import rfc9162
 from ledger.app import ExitLedger
 from ledger.checkpoint import open_checkpoint, verify_cosignature
 from ledger.keys import parse_vkey
-from tests.e2e.conftest import AUTHORITY, CASE, SMALL_CASE, Province, Result, must
+from tests.e2e.conftest import assert_bad_input, AUTHORITY, CASE, SMALL_CASE, Province, Result, must
 
 WITNESS = "ah-cdi-witness"
 SIZE = 6 + len(SMALL_CASE)  # genesis, 5 actors, the small case: 11 events
@@ -58,15 +58,6 @@ def witness_key(run: Any, tmp_path: Path, name: str = WITNESS) -> tuple[Path, by
 
 def checkpoint(run: Any, p: Province, *args: str) -> Result:
     return must(run(*p.db, "checkpoint", "--key", p.key(AUTHORITY), *args))
-
-
-def assert_bad_input(r: Result, *needles: str) -> None:
-    assert r.code == 2, r
-    assert "Traceback" not in r.stderr, r
-    assert len(r.err_lines) == 1 and r.err_lines[0].startswith("error: "), r
-    assert r.stdout == "", r
-    for needle in needles:
-        assert needle in r.err_lines[0], (needle, r)
 
 
 # -- checkpoint ------------------------------------------------------------------------------------

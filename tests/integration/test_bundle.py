@@ -33,9 +33,9 @@ from ledger.checkpoint import open_checkpoint, sign_checkpoint, verify_cosignatu
 from ledger.errors import InputError, StoreError
 from ledger.keys import parse_vkey
 from ledger.signing import verify_signature
-from ledger.verify import Report
 from tests.builders import LEDGER_ID, Province, province, signer_for
 
+from tests.integration.reports import Found, found
 from .rawdb import RawDB, snapshot
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "bundle"
@@ -52,7 +52,6 @@ TRUSTED = signer_for(AUTHORITY).public_raw
 FILES = ("authority.vkey", "checkpoints.jsonl", "events.jsonl")
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
-Found = set[tuple[int | None, str | None, int | None, str]]
 
 
 def add(p: Province, steps: list[scenario.Step]) -> None:
@@ -69,9 +68,6 @@ def sealed_province(url: str, *, ledger_id: str = LEDGER_ID) -> Province:
     transparency.witness_cosign(p.app, signer_for(WITNESS), WITNESS)
     return p
 
-
-def found(report: Report) -> Found:
-    return {(p.seq, p.stream, p.version, p.code) for p in report.problems}
 
 
 def sha256(path: Path) -> str:

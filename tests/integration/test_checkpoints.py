@@ -20,7 +20,6 @@ import pytest
 
 from domain import scenario
 from ledger import transparency
-from ledger.app import ExitLedger
 from ledger.bundle import export
 from ledger.checkpoint import Checkpoint, checkpoint_text, open_checkpoint, sign_checkpoint, verify_cosignature
 from ledger.errors import InputError, RefusedError, SignatureError
@@ -28,9 +27,9 @@ from ledger.keys import b64
 from ledger.signed_note import open_note, parse_note
 from ledger.store import CHECKPOINT_TABLE, COSIGNATURE_TABLE, TREE_TABLE
 from ledger.tree import grow
-from ledger.verify import Report, verify_store
 from tests.builders import LEDGER_ID, Province, province, signer_for
 
+from tests.integration.reports import found, verify
 from .rawdb import RawDB, counts
 
 YUEXI = "case:340828-2017"
@@ -42,7 +41,6 @@ OTHER_LEDGER = "0d6f0a0e-77a2-4d5e-9b1c-2a3b4c5d6e7f"
 WITNESS = "ah-cdi-witness"
 START = datetime(2017, 7, 1, 8, tzinfo=timezone.utc).timestamp()  # the builders' StepClock
 
-Found = set[tuple[int | None, str | None, int | None, str]]
 
 
 def add(p: Province, steps: list[scenario.Step]) -> None:
@@ -77,16 +75,6 @@ def authority(p: Province) -> Any:
     return p.signers[AUTHORITY]
 
 
-def verify(url: str, **kwargs: Any) -> Report:
-    app = ExitLedger(url)
-    try:
-        return verify_store(app, **kwargs)
-    finally:
-        app.close()
-
-
-def found(report: Report) -> Found:
-    return {(p.seq, p.stream, p.version, p.code) for p in report.problems}
 
 
 def stored_checkpoints(db: RawDB) -> list[tuple[int, str]]:

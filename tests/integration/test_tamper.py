@@ -20,12 +20,12 @@ from uuid import UUID, uuid5
 import pytest
 
 from domain import scenario
-from ledger.app import ACTORS, ExitLedger
+from ledger.app import ACTORS
 from ledger.record import BODY_FROM, Sealed, build_record, open_envelope, seal
 from ledger.signing import Signer
-from ledger.verify import Report, verify_store
 from tests.builders import LEDGER_ID, Province, province, signer_for
 
+from tests.integration.reports import Found, found, verify
 from .rawdb import RawDB, Row
 
 YUEXI = "case:340828-2017"
@@ -38,7 +38,6 @@ FIG = SETUP + YUEXI_SIZE + 2  # 临泉县's own FiguresReported (v2), the one th
 NEXT = FIG + 1  # v3 of the same stream
 LATER = datetime(2020, 3, 1, 8, tzinfo=timezone.utc)
 
-Found = set[tuple[int | None, str | None, int | None, str]]
 
 
 @pytest.fixture
@@ -54,17 +53,6 @@ def db(demo: Province, db_url: str) -> Iterator[RawDB]:
         yield raw
 
 
-def verify(url: str, **kwargs: Any) -> Report:
-    """Verify with a fresh application, as `exitledger verify` would."""
-    app = ExitLedger(url)
-    try:
-        return verify_store(app, **kwargs)
-    finally:
-        app.close()
-
-
-def found(report: Report) -> Found:
-    return {(p.seq, p.stream, p.version, p.code) for p in report.problems}
 
 
 def sid(stream: str) -> UUID:
