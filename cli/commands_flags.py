@@ -13,7 +13,7 @@ from cli.context import Context, json_flag, pass_ctx
 from cli.main import cli
 from ledger.errors import InputError
 from projections.flag_facts import load_cases
-from projections.flags import RULES, SEVERITIES, Policy, evaluate, load_policy
+from projections.flags import RULES, SEVERITIES, Flag, Policy, evaluate, load_policy
 
 
 @cli.command()
@@ -56,6 +56,11 @@ def flags(ctx: Context, stream: str | None, rules: tuple[str, ...], severity: st
     if ctx.json:
         output.emit_json([f.as_dict() for f in found])
         return
+    print_flags(found)
+
+
+def print_flags(found: list[Flag]) -> None:
+    """The flags as a table: severity, rule, stream, message and the seqs of their evidence."""
     output.table(f"{len(found)} red flag(s)", ["severity", "rule", "stream", "message", "evidence (seq)"],
                  ([f.severity, f.rule, f.stream, f.message, ", ".join(str(e.seq) for e in f.evidence)]
                   for f in found))

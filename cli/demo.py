@@ -17,6 +17,7 @@ from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
 from cli import output
+from cli.commands_flags import print_flags
 from cli.commands_read import print_report
 from cli.commands_views import views_of
 from cli.context import Context
@@ -131,9 +132,7 @@ def run_demo(ctx: Context, out: str, *, counties: int | None = None, villages: i
                  ([s["stream"], s["county_name"], s["city_name"], s["tier"], s["year"], s["stage"], s["outcome"]]
                   for s in status))
     found = evaluate(cases, Policy(incidence_limit=ledger.registry().incidence_limit))
-    output.table(f"{len(found)} red flag(s)", ["severity", "rule", "stream", "message", "evidence (seq)"],
-                 ([f.severity, f.rule, f.stream, f.message, ", ".join(str(e.seq) for e in f.evidence)]
-                  for f in found))
+    print_flags(found)
     if province.planted:
         say("planted falsifications: " + "; ".join(f"{p.stream} → {', '.join(p.rules)}" for p in province.planted))
     for stream in province.cases if len(province.cases) <= 2 else SHOWN_CASES:

@@ -37,14 +37,6 @@ SETUP_SIZE = 1 + len(scenario.ACTORS)
 
 
 @pytest.fixture
-def demo(db_url: str) -> Iterator[Province]:
-    """The demo province with both cases recorded."""
-    p = province(db_url)
-    yield p
-    p.app.close()
-
-
-@pytest.fixture
 def bare(db_url: str) -> Iterator[Province]:
     """The demo province's actors, no case yet."""
     p = province(db_url, cases=False)

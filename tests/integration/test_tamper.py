@@ -41,13 +41,6 @@ LATER = datetime(2020, 3, 1, 8, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def demo(db_url: str) -> Iterator[Province]:
-    p = province(db_url)
-    yield p
-    p.app.close()
-
-
-@pytest.fixture
 def db(demo: Province, db_url: str) -> Iterator[RawDB]:
     with RawDB(db_url) as raw:
         yield raw
