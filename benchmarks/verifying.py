@@ -22,7 +22,7 @@ from benchmarks.workload import build_ledger, close
 from domain import scenario
 from ledger.record import open_envelope
 from ledger.store import iter_log
-from ledger.verify import CHUNK, Position, _check_chunk, verify_store
+from ledger.verify import CHUNK, Position, check_chunk, verify_store
 from tests.builders import signer_for
 
 Triple = tuple[bytes, bytes, bytes]
@@ -117,9 +117,9 @@ def run(directory: str, *, events: int, rounds: int = 2, breakdown: bool = True)
         sample = positions(app)[: min(size, 10 * CHUNK)]
         keys = {s.key_id: s.public_raw for s in
                 (signer_for(a) for a in [scenario.AUTHORITY] + [x.actor for x in scenario.ACTORS])}
-        check_seconds = _timed(lambda: [_check_chunk(sample[i:i + CHUNK], keys)
+        check_seconds = _timed(lambda: [check_chunk(sample[i:i + CHUNK], keys)
                                         for i in range(0, len(sample), CHUNK)])
-        rows.append(Row("4", f"  part: worker checks (_check_chunk) in 1 process, {len(sample):,} events",
+        rows.append(Row("4", f"  part: worker checks (check_chunk) in 1 process, {len(sample):,} events",
                         rate(len(sample), check_seconds), baseline=one, baseline_what="raw 1 core", target="info",
                         note="parse, canonical check, SHA-256, verify"))
     rows.append(Row("4", "  (ledger build for this benchmark, batches of 5,000)", build_rate, target="info"))

@@ -14,10 +14,10 @@ what SPEC §1 forbids or what RFC 8785 cannot encode exactly:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 
+import orjson
 import rfc8785
 
 from ledger.errors import InputError
@@ -35,19 +35,19 @@ def canonical_bytes(obj: Any) -> bytes:
     is a float, an out-of-range integer, a non-JSON type, a non-string object key or a string
     that is not valid Unicode. The same ``obj`` always gives the same bytes.
 
-    Once those are excluded, RFC 8785 and ``json.dumps(sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False)`` write the same bytes — integers alike, the same string escapes
-    (``\\n``-style short forms, ``\\u00xx`` lowercase for other controls) — except for the order of
-    object keys holding characters above U+D7FF (UTF-16 code units vs code points). So the
-    standard library, four times faster, writes every record whose keys stay below that, and
-    ``rfc8785`` writes the rest (a property test pins the equivalence).
+    Once those are excluded, RFC 8785 and ``orjson.dumps(option=OPT_SORT_KEYS)`` write the same
+    bytes — integers alike, the same string escapes (``\\n``-style short forms, ``\\u00xx``
+    lowercase for other controls) — except for the order of object keys holding characters
+    above U+D7FF (UTF-16 code units vs code points). So orjson, 4× faster, writes every
+    record whose keys stay below that, and ``rfc8785`` writes the rest (a property test pins
+    the equivalence).
     """
     fast = _fast_ok(obj)
     if fast is None:
         _check(obj, "$")  # names the path of what is wrong
         fast = False  # only subclasses of JSON types get here: let rfc8785 decide
     if fast:
-        return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
     try:
         return rfc8785.dumps(obj)
     except rfc8785.CanonicalizationError as exc:  # _fast_ok should have caught it; keep one family

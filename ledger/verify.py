@@ -37,7 +37,7 @@ from domain import Actor, CaseRef, DomainError
 from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
 from ledger.record import GENESIS_PREV
-from ledger.verify_record import Position, _check_chunk, _check_record, _learn_keys, _raw_key, key_hints
+from ledger.verify_record import Checked, Position, check, check_chunk, key_hints, learn_keys, raw_key
 from ledger.verify_seal import Seal
 
 CHUNK = 2000
@@ -103,17 +103,17 @@ class Verifier:
         self.seal = Seal(checkpoints or [])
         self._ids: dict[str, str] = {}
 
-    def problem(self, seq: int | None, record: Any, code: str, message: str) -> None:
-        stream = record.get("stream") if isinstance(record, dict) else None
-        version = record.get("version") if isinstance(record, dict) else None
+    def problem(self, seq: int | None, record: Checked | None, code: str, message: str) -> None:
+        stream = record.stream if record is not None else None
+        version = record.version if record is not None else None
         self.report.problems.append(Problem(seq, stream if isinstance(stream, str) else None,
-                                            version if isinstance(version, int) else None, code, message))
+                                            version if type(version) is int else None, code, message))
 
     def run(self, positions: Iterable[Position], *, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> Report:
         done = 0
-        for position, (record, problems, sig) in self._checked(positions, workers):
-            self._step(position, record, problems, sig)
+        for position, checked in self._checked(positions, workers):
+            self._step(position, checked)
             done += 1
             if progress is not None and done % 1000 == 0:
                 progress(1000)
@@ -129,7 +129,7 @@ class Verifier:
         self.report.warnings.extend(warnings)
         return self.report
 
-    def _checked(self, positions: Iterable[Position], workers: int | None) -> Iterator[tuple[Position, Any]]:
+    def _checked(self, positions: Iterable[Position], workers: int | None) -> Iterator[tuple[Position, Checked]]:
         chunks = _chunks(positions, CHUNK)
         workers = workers if workers is not None else (os.cpu_count() or 1)
         first = next(chunks, None)
@@ -137,8 +137,7 @@ class Verifier:
             return
         if workers <= 1 or len(first) < CHUNK:
             for chunk in _prepend(first, chunks):
-                for position, result in zip(chunk, _check_chunk(chunk, {**self.key_hints, **self.state.keys})):
-                    yield position, result
+                yield from zip(chunk, check_chunk(chunk, {**self.key_hints, **self.state.keys}))
             return
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
@@ -146,7 +145,7 @@ class Verifier:
             source = _prepend(first, chunks)
             for chunk in source:
                 keys = {**self.key_hints, **self.state.keys}
-                pending.append((chunk, pool.apply_async(_check_chunk, (chunk, keys))))
+                pending.append((chunk, pool.apply_async(check_chunk, (chunk, keys))))
                 if len(pending) >= IN_FLIGHT:
                     chunk0, job = pending.popleft()
                     yield from zip(chunk0, job.get())
@@ -154,7 +153,7 @@ class Verifier:
                 chunk0, job = pending.popleft()
                 yield from zip(chunk0, job.get())
 
-    def _step(self, position: Position, record: Any, problems: list[tuple[str, str]], sig: str) -> None:
+    def _step(self, position: Position, record: Checked) -> None:
         seq = position.seq
         self.report.events += 1
         # (1) the global sequence
@@ -166,50 +165,50 @@ class Verifier:
                 self.problem(seq, record, "seq.order", f"seq {seq} comes after seq {self.expected_seq - 1}")
         self.expected_seq = max(self.expected_seq, seq + 1)
         # (2) the record
-        for code, message in problems:
+        for code, message in record.problems:
             self.problem(seq, record, code, message)
         self.seal.add(_leaf(record, position))
-        if record is None:
+        if record.hash is None:
             return
-        if not record["_typed"]:
+        if not record.typed:
             self.problem(seq, record, "record.malformed", "a member of the record has the wrong JSON type")
             return
-        stream, version, rtype = record["stream"], record["version"], record["type"]
+        stream, version, rtype, key, payload = record.stream, record.version, record.type, record.key, record.payload
         state = self.state
         # (5) the authority, from the genesis record
         if seq == 1:
             self._genesis(record)
         # (3) the ledger and position
-        if state.ledger is not None and record.get("ledger") != state.ledger:
+        if state.ledger is not None and record.ledger != state.ledger:
             self.problem(seq, record, "record.foreign_ledger",
-                         f"the record belongs to ledger {record.get('ledger')}, not {state.ledger}")
+                         f"the record belongs to ledger {record.ledger}, not {state.ledger}")
         elif position.originator_id is not None and state.ledger is not None:
             if self._stream_id(stream) != position.originator_id or version != position.version:
                 self.problem(seq, record, "record.position_mismatch",
                              f"the record says {stream} v{version} but is stored as another stream or version")
         # (4) the signature
-        if sig == "unknown" and record.get("key") in state.keys:
-            sig = _check_record(position, {record["key"]: state.keys[record["key"]]})[2]
-        signature_ok = sig == "ok"
+        sig = record.sig
+        if sig == "unknown" and key in state.keys:
+            sig = check(position, {key: state.keys[key]}).sig
         if sig == "unknown":
-            self.problem(seq, record, "key.unknown", f"key {record.get('key')} was never registered in this ledger")
+            self.problem(seq, record, "key.unknown", f"key {key} was never registered in this ledger")
         elif sig == "bad":
-            self.problem(seq, record, "signature.invalid", f"the signature does not verify under key {record.get('key')}")
+            self.problem(seq, record, "signature.invalid", f"the signature does not verify under key {key}")
         # (6) the key's validity and (7) role and jurisdiction
-        actor = self._actor_for(record)
+        actor = state.actors.get(record.actor)
         if actor is None:
             if rtype != "LedgerInitialised":
-                self.problem(seq, record, "actor.unknown", f"actor {record.get('actor')} was not registered before this event")
+                self.problem(seq, record, "actor.unknown", f"actor {record.actor} was not registered before this event")
         elif seq != 1:
             current = state.current_keys[actor.id]
             if actor.revoked:
                 self.problem(seq, record, "key.revoked", f"actor {actor.id} was revoked before this event")
-            elif record.get("key") != current:
+            elif key != current:
                 self.problem(seq, record, "key.not_current",
-                             f"key {record.get('key')} is not actor {actor.id}'s key at this seq (that is {current})")
+                             f"key {key} is not actor {actor.id}'s key at this seq (that is {current})")
             try:
                 domain.authorize(type=rtype, stream=stream, actor=actor, province_code=state.province_code,
-                                 case=self._case_of(stream), payload=record["payload"])
+                                 case=state.cases.get(stream), payload=payload)
             except DomainError as e:
                 self.problem(seq, record, "role.forbidden", e.message)
             except ValueError as e:
@@ -219,32 +218,32 @@ class Verifier:
         if version != head_version + 1:
             self.problem(seq, record, "chain.version_gap",
                          f"{stream} goes from v{head_version} to v{version}")
-        if record.get("prev") != head_hash:
+        if record.prev != head_hash:
             self.problem(seq, record, "chain.prev_mismatch",
                          f"prev is not the hash of {stream} v{head_version}")
-        state.heads[stream] = (version, record["_hash"])
+        state.heads[stream] = (version, record.hash)
         # (11) a checkpoint published with an announcement
-        if rtype == "ExitAnnounced" and "checkpoint" in record["payload"] and state.origin is not None:
-            why = self.seal.check_announced(record["payload"]["checkpoint"], seq, state.origin,
+        if rtype == "ExitAnnounced" and "checkpoint" in payload and state.origin is not None:
+            why = self.seal.check_announced(payload["checkpoint"], seq, state.origin,
                                             self.trusted_authority or state.authority_key or b"")
             if why is not None:
                 self.problem(seq, record, "announcement.checkpoint", why)
-        if signature_ok:
+        if sig == "ok":
             self._learn(record)
 
-    def _genesis(self, record: dict[str, Any]) -> None:
-        payload = record["payload"]
-        if record.get("type") != "LedgerInitialised" or record.get("stream") != "actors":
+    def _genesis(self, record: Checked) -> None:
+        payload = record.payload
+        if record.type != "LedgerInitialised" or record.stream != "actors":
             self.problem(1, record, "authority.genesis", "seq 1 must be LedgerInitialised on the actors stream")
             return
-        self.state.ledger = record.get("ledger") if isinstance(record.get("ledger"), str) else None
+        self.state.ledger = record.ledger
         self.report.ledger = self.state.ledger
         origin = payload.get("origin")
         if origin != f"exitledger/{self.state.ledger}":
             self.problem(1, record, "authority.genesis", f"the origin must be exitledger/{self.state.ledger}")
         self.state.origin = origin if isinstance(origin, str) else None
         self.state.province_code = str(payload.get("province_code", ""))
-        raw = _raw_key(payload.get("authority_public_key"))
+        raw = raw_key(payload.get("authority_public_key"))
         self.state.authority_key = raw
         if raw is None:
             self.problem(1, record, "authority.genesis", "the genesis declares no valid authority key")
@@ -252,7 +251,7 @@ class Verifier:
         if self.trusted_authority is not None and raw != self.trusted_authority:
             self.problem(1, record, "authority.untrusted",
                          "the genesis authority key is not the trusted authority key given")
-        if record.get("key") != key_id_of(raw):
+        if record.key != key_id_of(raw):
             self.problem(1, record, "authority.genesis", "the genesis is not signed by the authority key it declares")
         self.state.keys[key_id_of(raw)] = raw
 
@@ -268,21 +267,15 @@ class Verifier:
                 self._ids[stream] = known
         return known
 
-    def _actor_for(self, record: dict[str, Any]) -> Actor | None:
-        return self.state.actors.get(record.get("actor"))  # type: ignore[arg-type]
-
-    def _case_of(self, stream: str) -> CaseRef | None:
-        return self.state.cases.get(stream)
-
     def _set_actor(self, actor: Actor) -> None:
-        raw = _raw_key(actor.public_key)
+        raw = raw_key(actor.public_key)
         self.state.actors[actor.id] = actor
         self.state.current_keys[actor.id] = key_id_of(raw) if raw is not None else ""
 
-    def _learn(self, record: dict[str, Any]) -> None:
+    def _learn(self, record: Checked) -> None:
         """Apply a correctly signed event to the verifier's registry of actors and cases."""
-        state, payload, rtype = self.state, record["payload"], record["type"]
-        _learn_keys(record, state.keys)
+        state, payload, rtype = self.state, record.payload, record.type
+        learn_keys(record, state.keys)
         if rtype == "LedgerInitialised":
             self._set_actor(Actor(
                 id=str(payload.get("authority_actor")), name="ledger authority", role="ledger_authority",
@@ -298,18 +291,18 @@ class Verifier:
                 changes = {"public_key": str(payload.get("public_key"))} if rtype == "KeyRotated" else {"revoked": True}
                 self._set_actor(Actor(**{**old.__dict__, **changes}))
         elif rtype == "CaseOpened":
-            state.cases[record["stream"]] = CaseRef(record["stream"], str(payload.get("county_code")),
+            state.cases[record.stream] = CaseRef(record.stream, str(payload.get("county_code")),
                                                     str(payload.get("city_code")))
         elif rtype == "InquiryOpened":
             case = state.cases.get(str(payload.get("case")))
             if case is not None:
-                state.cases[record["stream"]] = case
+                state.cases[record.stream] = case
 
 
-def _leaf(record: Any, position: Position) -> bytes:
+def _leaf(record: Checked, position: Position) -> bytes:
     """The leaf input of a position: the record's actual hash, else what the log claims."""
-    if record is not None:
-        return bytes.fromhex(record["_hash"])
+    if record.hash is not None:
+        return bytes.fromhex(record.hash)
     try:
         leaf = bytes.fromhex(position.log_hash or "")
     except ValueError:

@@ -6,29 +6,32 @@ right JSON types, whose bytes are canonical (RFC 8785) and hash to the stored an
 (4) the signature: Ed25519 over the stored body with the key the record names, if that key was
 declared anywhere in the actors stream (whether it was *valid* at that seq is decided in order
 by the verifier).
+
+Workers send back a compact :class:`Checked` tuple per position, never the parsed record: what
+crosses the process boundary is pickled twice, and for a verifier running at the speed of
+Ed25519 that costs more than the parsing.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+import nacl.bindings
+import nacl.exceptions
+import orjson
 
 from ledger.canonical import canonical_bytes
 from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
-from ledger.record import RECORD_MEMBERS, EnvelopeError, open_envelope
-from ledger.signing import verify_signature
-
-Checked = tuple[Any, list[tuple[str, str]], str]
-"""(record or None, problems as (code, message), signature status ok/bad/unknown/n/a)."""
+from ledger.record import BODY_FROM, HASH_AT, RECORD_MEMBERS, SIG_AT, EnvelopeError, open_envelope
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """One entry of the log as the verifier receives it, from a database or a bundle."""
 
     seq: int
@@ -38,77 +41,145 @@ class Position:
     version: int | None = None
 
 
+class Checked(NamedTuple):
+    """What a worker found at one position: the members the ordered steps read, or ``None``
+    for all of them when there is no readable record; the problems of step (2); and the
+    signature status of step (4): ``ok``, ``bad``, ``unknown`` (key never declared) or ``n/a``."""
+
+    hash: str | None  # SHA-256 of the stored body, as hex
+    ledger: Any
+    stream: Any
+    version: Any
+    type: Any
+    actor: Any
+    key: Any
+    prev: Any
+    payload: Any  # {} for types whose payload the ordered steps never read
+    typed: bool  # every member has its JSON type
+    problems: tuple[tuple[str, str], ...]
+    sig: str
 
 
-def _is_canonical(body: bytes, record: Any) -> bool:
-    try:
-        fast = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    except UnicodeEncodeError:  # a lone surrogate: no canonical form at all
-        return False
-    if fast == body:
-        return True
-    try:
-        return canonical_bytes(record) == body
-    except LedgerError:
-        return False
-
-
-def _check_record(position: Position, keys: dict[str, bytes]) -> tuple[Any, list[tuple[str, str]], str]:
-    """Parse and check one position; returns (record or None, problems, signature status)."""
-    problems: list[tuple[str, str]] = []
-    if position.state is None:
-        return None, [("event.missing", "the log has this position but its stored event is gone")], "n/a"
-    try:
-        sealed = open_envelope(position.state)
-        record = json.loads(sealed.body)
-    except (EnvelopeError, ValueError, RecursionError):
-        return None, [("record.malformed", "the stored bytes are not a signed record")], "n/a"
-    if not isinstance(record, dict) or set(record) != set(RECORD_MEMBERS):
-        got = sorted(record) if isinstance(record, dict) else type(record).__name__
-        return None, [("record.malformed", f"a record has exactly the nine SPEC members (got {got})")], "n/a"
-    if not _is_canonical(sealed.body, record):
-        problems.append(("record.not_canonical", "the stored body is not its RFC 8785 canonical form"))
-    actual = hashlib.sha256(sealed.body).hexdigest()
-    if actual != sealed.hash:
-        problems.append(("record.hash_mismatch", f"SHA-256 of the body is {actual[:16]}…, the stored hash says {sealed.hash[:16]}…"))
-    if position.log_hash is not None and position.log_hash != actual:
-        problems.append(("log.hash_mismatch", f"the log holds {position.log_hash[:16]}… for this seq, the body hashes to {actual[:16]}…"))
-    record["_hash"] = actual
-    record["_typed"] = (
-        all(type(record[k]) is str for k in _STRING_MEMBERS)
-        and type(record["version"]) is int and type(record["payload"]) is dict
-    )
-    public = keys.get(record["key"]) if type(record["key"]) is str else None
-    status = "unknown" if public is None else ("ok" if _signature_ok(public, sealed.body, sealed.sig) else "bad")
-    if record.get("stream") != "actors" and record.get("type") not in _PAYLOAD_NEEDED:
-        record["payload"] = {} if isinstance(record.get("payload"), dict) else record.get("payload")
-    return record, problems, status
+def _unreadable(code: str, message: str) -> Checked:
+    return Checked(None, None, None, None, None, None, None, None, None, False, ((code, message),), "n/a")
 
 
 _STRING_MEMBERS = ("ledger", "stream", "type", "recorded_at", "actor", "key", "prev")
+_MEMBERS = frozenset(RECORD_MEMBERS)
 _PAYLOAD_NEEDED = frozenset({"CaseOpened", "InquiryOpened", "FiguresReported", "ExitAnnounced"})
 """Types whose payload the ordered steps read; other payloads are not sent back from workers."""
+_HEAD, _MID, _TAIL = b'{"hash":"', b'","sig":"', b'","record":'
 
+def _parse(body: bytes) -> tuple[Any, bool]:
+    """``body`` parsed as JSON, and whether it is its own RFC 8785 form; ValueError if not JSON.
 
-def _signature_ok(public: bytes, body: bytes, sig: str) -> bool:
+    orjson with sorted keys writes RFC 8785's bytes for every JSON value except floats and
+    objects whose keys hold characters at or above U+D000 (where code-point order and RFC
+    8785's UTF-16 order can part); ``tests/unit/ledger/test_verify_record.py`` pins this. So a
+    body orjson writes back identically, holding neither, is canonical; anything else is
+    decided the slow, exact way by the one encoder of ``ledger.canonical``.
+    """
     try:
-        verify_signature(public, body, sig)
-    except LedgerError:
+        record = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        record = None  # maybe JSON orjson refuses (NaN, huge integers, lone surrogates)
+    if record is not None:
+        try:
+            same = orjson.dumps(record, option=orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER) == body
+        except orjson.JSONEncodeError:
+            same = False
+        if same and _plain(record):
+            return record, True
+    record = json.loads(body)  # the standard library's reading decides, as everywhere else
+    try:
+        return record, canonical_bytes(record) == body
+    except LedgerError:  # floats, unsafe integers, lone surrogates: no canonical form
+        return record, False
+
+
+def _plain(value: Any) -> bool:
+    """No float anywhere and no object key at or above U+D000 (loops, not generators: this
+    runs for every event verified)."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if not key.isascii() and max(key) >= "\ud000":
+                return False
+            k = type(item)
+            if k is float or ((k is dict or k is list) and not _plain(item)):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            k = type(item)
+            if k is float or ((k is dict or k is list) and not _plain(item)):
+                return False
+        return True
+    return kind is not float
+
+
+def check(position: Position, keys: dict[str, bytes]) -> Checked:
+    """Steps (2) and (4) for one position."""
+    state = position.state
+    if state is None:
+        return _unreadable("event.missing", "the log has this position but its stored event is gone")
+    if (len(state) <= BODY_FROM or not state.startswith(_HEAD) or state[HASH_AT.stop:SIG_AT.start] != _MID
+            or state[SIG_AT.stop:BODY_FROM] != _TAIL or state[-1:] != b"}"):
+        return _unreadable("record.malformed", "the stored bytes are not a signed record")
+    body = state[BODY_FROM:-1]
+    try:
+        record, canonical = _parse(body)
+        stored_hash = state[HASH_AT].decode("ascii")
+        sig = state[SIG_AT]
+        if not sig.isascii():
+            raise ValueError("the signature is not ASCII")
+    except (ValueError, RecursionError):
+        return _unreadable("record.malformed", "the stored bytes are not a signed record")
+    if type(record) is not dict or record.keys() != _MEMBERS:
+        got = sorted(record) if isinstance(record, dict) else type(record).__name__
+        return _unreadable("record.malformed", f"a record has exactly the nine SPEC members (got {got})")
+    problems: list[tuple[str, str]] = []
+    if not canonical:
+        problems.append(("record.not_canonical", "the stored body is not its RFC 8785 canonical form"))
+    actual = hashlib.sha256(body).hexdigest()
+    if actual != stored_hash:
+        problems.append(("record.hash_mismatch", f"SHA-256 of the body is {actual[:16]}…, the stored hash says {stored_hash[:16]}…"))
+    if position.log_hash is not None and position.log_hash != actual:
+        problems.append(("log.hash_mismatch", f"the log holds {position.log_hash[:16]}… for this seq, the body hashes to {actual[:16]}…"))
+    key, payload, rtype, stream = record["key"], record["payload"], record["type"], record["stream"]
+    typed = (all(type(record[k]) is str for k in _STRING_MEMBERS)
+             and type(record["version"]) is int and type(payload) is dict)
+    public = keys.get(key) if type(key) is str else None
+    status = "unknown" if public is None else ("ok" if signature_ok(public, body, sig) else "bad")
+    if typed and stream != "actors" and rtype not in _PAYLOAD_NEEDED:
+        payload = {}
+    return Checked(actual, record["ledger"], stream, record["version"], rtype, record["actor"], key,
+                   record["prev"], payload, typed, tuple(problems), status)
+
+
+def signature_ok(public: bytes, body: bytes, sig: bytes) -> bool:
+    """Whether ``sig`` (the stored base64 text, canonical form only) signs ``body`` under ``public``."""
+    try:
+        raw = base64.b64decode(sig, validate=True)
+        if len(raw) != 64 or base64.b64encode(raw) != sig or len(public) != 32:
+            return False
+        nacl.bindings.crypto_sign_open(raw + body, public)
+    except (binascii.Error, nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError):
         return False
     return True
 
 
-def _learn_keys(record: dict[str, Any], keys: dict[str, bytes]) -> None:
-    payload = record.get("payload")
-    if record.get("stream") != "actors" or not isinstance(payload, dict):
+def learn_keys(checked: Checked, keys: dict[str, bytes]) -> None:
+    """Add the keys an actors-stream event declares to ``keys`` (key id → raw key)."""
+    if checked.stream != "actors" or type(checked.payload) is not dict:
         return
     for name in ("authority_public_key", "public_key"):
-        raw = _raw_key(payload.get(name))
+        raw = raw_key(checked.payload.get(name))
         if raw is not None:
             keys[key_id_of(raw)] = raw
 
 
-def _raw_key(text: Any) -> bytes | None:
+def raw_key(text: Any) -> bytes | None:
     if not isinstance(text, str):
         return None
     try:
@@ -128,17 +199,20 @@ def key_hints(states: Iterable[bytes | None]) -> dict[str, bytes]:
             record = json.loads(open_envelope(state or b"").body)
         except (EnvelopeError, ValueError, RecursionError):
             continue
-        if isinstance(record, dict):
-            _learn_keys(record, keys)
+        if isinstance(record, dict) and record.get("stream") == "actors" and isinstance(record.get("payload"), dict):
+            for name in ("authority_public_key", "public_key"):
+                raw = raw_key(record["payload"].get(name))
+                if raw is not None:
+                    keys[key_id_of(raw)] = raw
     return keys
 
 
-def _check_chunk(chunk: list[Position], keys: dict[str, bytes]) -> list[tuple[Any, list[tuple[str, str]], str]]:
+def check_chunk(chunk: list[Position], keys: dict[str, bytes]) -> list[Checked]:
     keys = dict(keys)
     out = []
     for position in chunk:
-        result = _check_record(position, keys)
-        if result[0] is not None and result[2] != "bad":
-            _learn_keys(result[0], keys)
-        out.append(result)
+        checked = check(position, keys)
+        if checked.typed and checked.sig != "bad":
+            learn_keys(checked, keys)
+        out.append(checked)
     return out

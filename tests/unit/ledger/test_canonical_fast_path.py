@@ -1,4 +1,4 @@
-"""The standard-library fast path of ``canonical_bytes`` writes exactly what RFC 8785 writes."""
+"""The orjson fast path of ``canonical_bytes`` writes exactly what RFC 8785 writes."""
 
 from __future__ import annotations
 
