@@ -116,7 +116,7 @@ def run_long_streams(*, per_case: int, n: int) -> list[Row]:
         close(raw)
     return [Row("2", f"ExitLedger.append, 1 entry per call, cases holding {per_case} events", ledger_rate,
                 baseline=raw_rate, baseline_what="raw get+save", target="info",
-                note="each append replays the whole case (and the actors stream)")]
+                note="raw: each get replays the case; the ledger keeps its aggregates")]
 
 
 # -- 3. batch appends ----------------------------------------------------------------------------

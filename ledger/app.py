@@ -27,10 +27,12 @@ from ledger.keys import b64, key_id, vkey
 from ledger.mapper import RecordMapper
 from ledger.record import open_envelope, parse_time
 from ledger.signing import Signer
-from ledger.store import iter_log, persistence_env, prepare_database
+from ledger.store import StaleState, iter_log, persistence_env, prepare_database
 
 CACHE_STREAMS = 2000
 """Aggregates (and stream ids) kept between appends; the least recently used go first."""
+ATTEMPTS = 3
+"""Decisions made again when another writer appended first (ConflictError after the last)."""
 DEFAULT_AUTHORITY = "ledger-authority"
 
 
@@ -58,6 +60,7 @@ class ExitLedger(Application):
         self._genesis: dict[str, Any] | None = None
         self._aggregates: dict[str, Stream] = {}
         self._ids: dict[str, UUID] = {}
+        self._synced: int | None = None  # the log size every cached aggregate is current at
 
     def construct_mapper(self) -> RecordMapper:
         return RecordMapper(self.construct_transcoder())
@@ -117,22 +120,30 @@ class ExitLedger(Application):
         return int(self.recorder.log_size())
 
     # -- reading aggregates -----------------------------------------------------------------
-    def load(self, stream: str) -> Stream | None:
+    def load(self, stream: str, *, trust_cache: bool = False) -> Stream | None:
         """The stream's aggregate as stored now, or None if it has no events.
 
         Aggregates are kept between calls and brought up to date with the events stored since
         (one query), so a long case is replayed once per process, not once per append. Callers
         that change one must :meth:`forget` it unless it was saved.
+
+        ``trust_cache`` (the append path) takes a kept aggregate as it is, with no query: the
+        append transaction then checks that the log has not grown since the cache was current
+        (:class:`ledger.store.LogAppender`), and a stale decision is made again.
         """
+        if trust_cache and self._synced is None:
+            self._aggregates.clear()  # nothing kept is known current: start from the log as it is
+            self._synced = self.size()
         aggregate = self._aggregates.pop(stream, None)
-        try:
-            stored = self.recorder.select_events(
-                self.stream_id(stream), gt=aggregate.version if aggregate is not None else None
-            )
-        except PersistenceError as e:
-            raise StoreError(f"cannot read {stream}: {_one_line(e)}") from None
-        for stored_event in stored:
-            aggregate = self.mapper.to_domain_event(stored_event).mutate(aggregate)
+        if not (trust_cache and aggregate is not None):
+            try:
+                stored = self.recorder.select_events(
+                    self.stream_id(stream), gt=aggregate.version if aggregate is not None else None
+                )
+            except PersistenceError as e:
+                raise StoreError(f"cannot read {stream}: {_one_line(e)}") from None
+            for stored_event in stored:
+                aggregate = self.mapper.to_domain_event(stored_event).mutate(aggregate)
         if aggregate is not None:
             if len(self._aggregates) >= CACHE_STREAMS:
                 self._aggregates.pop(next(iter(self._aggregates)))
@@ -188,7 +199,25 @@ class ExitLedger(Application):
         Each entry is checked against the ledger as the entries before it left it. Raises
         InputError (the entry's payload), RefusedError (process, rights or key) with the entry's
         index in ``.index``, or ConflictError when another writer got there first.
+
+        The decision is made on the aggregates this process keeps; if the log grew meanwhile
+        (another process appended), the transaction refuses it and the entries are decided
+        again on the stored state — up to :data:`ATTEMPTS` times.
         """
+        entries = list(entries)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._append_once(entries)
+            except (StaleState, IntegrityError):
+                self._aggregates.clear()
+                self._synced = None
+                if attempt == ATTEMPTS:
+                    break
+        raise ConflictError(
+            "another writer appended to the same stream first; nothing was stored — run the command again"
+        )
+
+    def _append_once(self, entries: list[Entry]) -> list[Receipt]:
         batch = Batch(self)
         receipts: list[Receipt] = []
         saved = False
@@ -204,19 +233,22 @@ class ExitLedger(Application):
             for stream_id, version, envelope in batch.signing.envelopes():
                 self.mapper.expect(stream_id, version, envelope)
             # The events in entry order, straight to the event store: seq order is entry order.
-            recordings = self.events.put(batch.events)
+            self.recorder.expected_size = self._synced
+            try:
+                recordings = self.events.put(batch.events)
+            finally:
+                self.recorder.expected_size = None
             saved = True
-        except IntegrityError:
-            raise ConflictError(
-                "another writer appended to the same stream first; nothing was stored — run the command again"
-            ) from None
         except PersistenceError as e:
+            if isinstance(e, IntegrityError):
+                raise
             raise StoreError(f"the database refused the append: {_one_line(e)}; nothing was stored") from None
         finally:
             batch.signing.close()
             if not saved:  # the aggregates hold events that were never stored
                 self.mapper.forget()
                 self.forget(batch.aggregates)
+        self._synced = recordings[-1].notification.id  # our events are in the kept aggregates
         return [
             Receipt(recording.notification.id, r.hash, r.stream, r.version, r.type)
             for recording, r in zip(recordings, receipts, strict=True)

@@ -27,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from ledger.errors import InputError, StoreError
 from ledger.record import HASH_AT
+from ledger.tree import Node, grow, right_edge
 
 LOG_TABLE = "exitledger_log"
 TREE_TABLE = "exitledger_tree"
@@ -87,6 +88,49 @@ def persistence_env(url: str, *, create: bool = True) -> dict[str, str]:
             env["POSTGRES_SCHEMA"] = query["schema"][0]
         return env
     raise InputError(f"--db {url}: unsupported database URL; use sqlite:///FILE or postgresql://HOST/DB")
+
+
+class StaleState(Exception):
+    """The log grew since the appending application last saw it: its decision may rest on
+    stale aggregates. Raised inside the append transaction, which rolls back; the application
+    reloads and decides again (``ledger.app``)."""
+
+
+class LogAppender:
+    """What both recorders do in the append transaction once the events are inserted and the
+    log's size is read under the write lock: the optimistic check, and the tree's new nodes.
+
+    ``expected_size``, set by the application for one insert, is the log size its aggregates
+    were current at; any other size raises :class:`StaleState`. The tree's right edge is
+    remembered after each committed append, so the next append by this process reads no tree
+    node at all; it is used only while the log still has the size it was computed for, and
+    taken up only after the commit, so a rolled-back append never leaves a wrong edge behind.
+    """
+
+    expected_size: int | None = None
+    _edge: tuple[int, dict[tuple[int, int], bytes]] = (-1, {})
+    _next_edge: tuple[int, dict[tuple[int, int], bytes]] | None = None
+
+    def _read_edge(self, c: Any, size: int) -> dict[tuple[int, int], bytes]:
+        raise NotImplementedError
+
+    def _grow_tree(self, c: Any, size: int, hashes: Sequence[str]) -> list[Node]:
+        if self.expected_size is not None and size != self.expected_size:
+            raise StaleState(f"the log holds {size} events, the application decided at {self.expected_size}")
+        cached_size, cached = self._edge
+        edge = cached if cached_size == size else self._read_edge(c, size)
+        nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
+        made = {(level, index): h for level, index, h in nodes}
+        new_size = size + len(hashes)
+        self._next_edge = (new_size, {k: made[k] if k in made else edge[k] for k in right_edge(new_size)})
+        return nodes
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        self._next_edge = None
+        seqs = super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
+        if self._next_edge is not None:  # committed
+            self._edge, self._next_edge = self._next_edge, None
+        return seqs
 
 
 def as_bytes(state: Any) -> bytes | None:

@@ -11,13 +11,13 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
 from ledger.store import (
-    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogRow, as_bytes, hash_of,
-    refuse_second_genesis,
+    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
+    hash_of, refuse_second_genesis,
 )
-from ledger.tree import grow, right_edge
+from ledger.tree import right_edge
 
 
-class LedgerPostgresRecorder(PostgresApplicationRecorder):
+class LedgerPostgresRecorder(LogAppender, PostgresApplicationRecorder):
     """eventsourcing's PostgreSQL recorder that also writes each event's seq in the same transaction."""
 
     def __init__(self, datastore: Any, *, events_table_name: str = EVENTS_TABLE) -> None:
@@ -64,23 +64,35 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "INSERT INTO {0}.{1} (level, idx, hash) SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bytea[])"
         ).format(schema, Identifier(TREE_TABLE))
         self._schema = schema
+        self._pending: tuple[int, list[str], list[tuple[int, int, bytes]]] = (0, [], [])
 
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
-        super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        # Still inside the transaction that holds eventsourcing's EXCLUSIVE lock on the events
-        # table, so every writer reads MAX(seq) and the tree's right edge in commit order.
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        # eventsourcing calls this first in its append transaction, outside the block where it
+        # holds exceptions back until the transaction has ended: whatever is raised here rolls
+        # the transaction back. So every check runs here, under the EXCLUSIVE lock taken
+        # now (eventsourcing takes it again before inserting; a lock is held once per
+        # transaction), so every writer reads MAX(seq) and the tree's right edge in commit order.
+        super()._insert_events(curs, stored_events, **kwargs)
+        self._lock_table(curs)
         hashes = [hash_of(s.state) for s in stored_events]
         curs.execute(self._size)
         size = int(curs.fetchone()["n"])
         refuse_second_genesis(size, stored_events)
+        self._pending = (size, hashes, self._grow_tree(curs, size, hashes))
+
+    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        size, hashes, nodes = self._pending
+        # Statements only from here: a failing one aborts the transaction, so it cannot commit.
         curs.execute(
             self._insert_log,
             (size, [s.originator_id for s in stored_events], [s.originator_version for s in stored_events], hashes),
         )
-        edge = self._nodes(curs, right_edge(size))
-        nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
         curs.execute(self._insert_nodes, ([n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]))
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
+
+    def _read_edge(self, c: Any, size: int) -> dict[tuple[int, int], bytes]:
+        return self._nodes(c, right_edge(size))
 
     def _nodes(self, curs: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         if not wanted:

@@ -10,13 +10,13 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from ledger.store import (
-    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogRow, as_bytes, hash_of,
-    refuse_second_genesis,
+    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
+    hash_of, refuse_second_genesis,
 )
-from ledger.tree import grow, right_edge
+from ledger.tree import right_edge
 
 
-class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
+class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder that also writes each event's seq in the same transaction."""
 
     def construct_create_table_statements(self) -> list[str]:
@@ -49,10 +49,12 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             [(size + i, s.originator_id.hex, s.originator_version, h)
              for i, (s, h) in enumerate(zip(stored_events, hashes), start=1)],
         )
-        edge = self._nodes(c, right_edge(size))
-        nodes = grow(size, [bytes.fromhex(h) for h in hashes], lambda level, index: edge[(level, index)])
+        nodes = self._grow_tree(c, size, hashes)
         c.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?, ?)", nodes)
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
+
+    def _read_edge(self, c: Any, size: int) -> dict[tuple[int, int], bytes]:
+        return self._nodes(c, right_edge(size))
 
     @staticmethod
     def _nodes(c: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:

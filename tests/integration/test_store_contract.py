@@ -23,7 +23,9 @@ from ledger.canonical import canonical_bytes
 from ledger.errors import ConflictError, InputError, RefusedError
 from ledger.keys import b64
 from ledger.record import GENESIS_PREV, build_record, open_envelope, parse_time, seal
+from ledger.rfc9162 import leaf_hash, root_hash
 from ledger.signing import verify_signature
+from ledger.transparency import root_at
 from ledger.verify import verify_store
 from tests.builders import LEDGER_ID, Province, StepClock, province, signer_for
 
@@ -203,10 +205,10 @@ def test_a_stale_writer_gets_a_conflict_and_nothing_of_its_batch_is_stored(
     writer_b = ExitLedger(db_url, clock=StepClock(datetime(2017, 9, 1, tzinfo=timezone.utc)))
     fresh_load = writer_b.load
 
-    def load_as_before_a_appended(stream: str) -> Any:
+    def load_as_before_a_appended(stream: str, **kwargs: Any) -> Any:
         if stream == YUEXI:  # B read the case at v1, then A appended v2
             return writer_b.repository.get(writer_b.stream_id(YUEXI), version=1)
-        return fresh_load(stream)
+        return fresh_load(stream, **kwargs)
 
     a_receipt = writer_a.append([entry_of(bare, steps(YUEXI)[1])])[0]
     before = snapshot(db_url)
@@ -225,6 +227,38 @@ def test_a_stale_writer_gets_a_conflict_and_nothing_of_its_batch_is_stored(
     receipts = writer_b.append(b_batch)
     assert [(r.seq, r.stream, r.version) for r in receipts] == [(a_receipt.seq + 1, LINQUAN, 1), (a_receipt.seq + 2, YUEXI, 3)]
     assert [r.seq for r in snapshot(db_url)] == list(range(1, a_receipt.seq + 3))
+    with closing(ExitLedger(db_url)) as verifier:
+        report = verify_store(verifier)
+    assert report.ok, report.problems
+    writer_b.close()
+
+
+def test_a_writer_whose_kept_state_fell_behind_decides_again_on_the_stored_state(
+    bare: Province, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each writer keeps its aggregates between appends and trusts them; the append transaction
+    # refuses a decision made before another writer's append, whichever stream that touched.
+    writer_a = bare.app
+    writer_b = ExitLedger(db_url, clock=StepClock(datetime(2017, 9, 1, tzinfo=timezone.utc)))
+    attempts: list[str] = []
+    once = writer_b._append_once
+    monkeypatch.setattr(writer_b, "_append_once", lambda entries: attempts.append("b") or once(entries))
+    writer_a.append([entry_of(bare, steps(YUEXI)[0])])
+    writer_b.append([entry_of(bare, steps(YUEXI)[1])])  # B keeps YUEXI at v2
+    writer_a.append([entry_of(bare, steps(LINQUAN)[0])])  # another stream: B's log size is stale
+    attempts.clear()
+
+    b_receipt = writer_b.append([entry_of(bare, steps(YUEXI)[2])])[0]
+    assert attempts == ["b", "b"]  # refused as stale once, then decided on the stored log
+    a_receipt = writer_a.append([entry_of(bare, steps(YUEXI)[3])])[0]  # A kept YUEXI at v1
+
+    assert (b_receipt.seq, b_receipt.version) == (SETUP_SIZE + 4, 3)
+    assert (a_receipt.seq, a_receipt.version) == (SETUP_SIZE + 5, 4)
+    records = [record_of(r.state) for r in snapshot(db_url)]
+    assert records[-1]["prev"] == b_receipt.hash  # A chained onto B's event, not onto its own v1
+    leaves = [leaf_hash(bytes.fromhex(r.hash)) for r in snapshot(db_url)]
+    for app in (writer_a, writer_b):  # each writer's remembered tree edge gave the stored tree
+        assert root_at(app, len(leaves)) == root_hash(leaves)
     with closing(ExitLedger(db_url)) as verifier:
         report = verify_store(verifier)
     assert report.ok, report.problems
