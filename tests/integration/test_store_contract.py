@@ -346,3 +346,4 @@ def test_an_init_that_raced_another_init_is_refused(db_url: str, monkeypatch: py
         pass
 
     assert len(snapshot(db_url)) == 1
+    assert counts(db_url) == (1, 1)  # PostgreSQL once committed the refused genesis's event row
