@@ -112,7 +112,7 @@ def run(directory: str, *, events: int, rounds: int = 2, breakdown: bool = True)
     if breakdown:
         log("4. breakdown: log read, worker checks in one process")
         read_seconds = _timed(positions, app)
-        rows.append(Row("4", "  part: read every log row + envelope (iter_log, main process)",
+        rows.append(Row("4", "  part: read every log row + envelope (iter_log; the workers do this)",
                         rate(size, read_seconds), baseline=one, baseline_what="raw 1 core", target="info"))
         sample = positions(app)[: min(size, 10 * CHUNK)]
         keys = {s.key_id: s.public_raw for s in

@@ -46,15 +46,22 @@ class ExitLedger(Application):
     name = "exitledger"
     is_snapshotting_enabled = False
 
-    def __init__(self, url: str, *, clock: Callable[[], datetime] = utc_now, create: bool = True) -> None:
+    def __init__(self, url: str, *, clock: Callable[[], datetime] = utc_now, create: bool = True,
+                 tables: bool = True) -> None:
+        """Open the ledger at ``url``. ``create=False`` refuses a missing SQLite file;
+        ``tables=False`` (verification workers) neither creates a schema nor tables."""
         env = persistence_env(url, create=create)
+        if not tables:
+            env["CREATE_TABLE"] = "no"
         try:
-            prepare_database(env)
+            if tables:
+                prepare_database(env)
             super().__init__(env=env)
         except LedgerError:
             raise
         except Exception as e:  # the driver's own errors: unreachable server, bad file, …
             raise StoreError(f"cannot open database {_redact(url)}: {_one_line(e)}") from None
+        self.url = url
         self.clock = clock
         self._ledger_id: str | None = None
         self._genesis: dict[str, Any] | None = None

@@ -18,18 +18,21 @@ from the log has, at each signed checkpoint's size, the root the checkpoint sign
 each checkpoint an ExitAnnounced publishes is one of them (``ledger.verify_seal``).
 
 Steps (2) and (4) — the costly ones, in ``ledger.verify_record`` — run in worker processes on
-both cores; the stateful steps run in order in this process. Memory holds one head per stream
-and the actor registry, never the events.
+both cores; the stateful steps run in order in this process. The workers also read the events
+themselves (a :class:`Source` hands out chunks: seq ranges of the database, byte ranges of a
+bundle), so this process never touches a stored body unless a check needs it again. Memory
+holds one head per stream and the actor registry, never the events.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID, uuid5
 
 import domain
@@ -73,6 +76,71 @@ class Report:
         return not self.problems and self.events > 0
 
 
+# -- where the positions come from ---------------------------------------------------------------
+class Source(Protocol):
+    """Positions in chunks: ``chunks`` runs here and hands out small descriptions of each chunk,
+    ``load`` turns one into its positions (and problems found on the way, as (seq, code,
+    message)) in whichever process checks it."""
+
+    def chunks(self) -> Iterator[Any]: ...
+
+    def load(self, chunk: Any) -> tuple[list[Position], list[tuple[int | None, str, str]]]: ...
+
+
+class Positions:
+    """A source of positions already read (tests, small inputs): the chunks are the positions."""
+
+    def __init__(self, positions: Iterable[Position]) -> None:
+        self.positions = positions
+
+    def chunks(self) -> Iterator[list[Position]]:
+        return _chunks(self.positions, CHUNK)
+
+    def load(self, chunk: list[Position]) -> tuple[list[Position], list[tuple[int | None, str, str]]]:
+        return chunk, []
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """The log of a database as it stands when verification starts, read by the workers
+    through their own connections, ``CHUNK`` seqs at a time."""
+
+    url: str
+    size: int
+
+    def chunks(self) -> Iterator[tuple[int, int]]:
+        for low in range(0, self.size, CHUNK):
+            yield low, min(low + CHUNK, self.size)
+
+    def load(self, chunk: tuple[int, int]) -> tuple[list[Position], list[tuple[int | None, str, str]]]:
+        low, high = chunk
+        rows = _reader(self.url).log_rows(low, high - low)  # the first high-low after low: all of (low, high]
+        return [Position(r.seq, r.hash, r.state, r.originator_id, r.version) for r in rows if r.seq <= high], []
+
+
+_READERS: dict[tuple[int, str], Any] = {}
+
+
+def _reader(url: str) -> Any:
+    """This process's own recorder for ``url``: a forked worker never uses its parent's
+    connection, so readers are kept per process id."""
+    app = _READERS.get((os.getpid(), url))
+    if app is None:
+        from ledger.app import ExitLedger
+
+        app = _READERS[(os.getpid(), url)] = ExitLedger(url, create=False, tables=False)  # kept: closing it closes its recorder
+    return app.recorder
+
+
+def _check(source: Source, chunk: Any, keys: dict[str, bytes]) -> tuple[list[Position], list[Checked], list[Any]]:
+    """One chunk, in a worker: load it, check it, and send back only what the ordered steps
+    read — a stored body only where the key is not known yet (step 4 is then retried in order)."""
+    positions, problems = source.load(chunk)
+    checked = check_chunk(positions, keys)
+    slim = [p if c.sig == "unknown" else p._replace(state=None) for p, c in zip(positions, checked)]
+    return slim, checked, problems
+
+
 # -- the walk --------------------------------------------------------------------------------
 @dataclass
 class _State:
@@ -101,6 +169,7 @@ class Verifier:
         self.report = Report()
         self.expected_seq = 1
         self.seal = Seal(checkpoints or [])
+        self.source_problems: list[Problem] = []  # what a source found unreadable (bundle lines)
         self._ids: dict[str, str] = {}
 
     def problem(self, seq: int | None, record: Checked | None, code: str, message: str) -> None:
@@ -109,16 +178,20 @@ class Verifier:
         self.report.problems.append(Problem(seq, stream if isinstance(stream, str) else None,
                                             version if type(version) is int else None, code, message))
 
-    def run(self, positions: Iterable[Position], *, workers: int | None = None,
+    def run(self, source: Source | Iterable[Position], *, workers: int | None = None,
             progress: Callable[[int], None] | None = None) -> Report:
+        """Walk every position of ``source`` (or of an iterable of positions) in order."""
+        if not hasattr(source, "load"):
+            source = Positions(source)  # type: ignore[arg-type]
         done = 0
-        for position, checked in self._checked(positions, workers):
-            self._step(position, checked)
-            done += 1
-            if progress is not None and done % 1000 == 0:
-                progress(1000)
-        if progress is not None and done % 1000:
-            progress(done % 1000)
+        for positions, results, problems in self._checked(source, workers):  # type: ignore[arg-type]
+            for seq, code, message in problems:
+                self.source_problems.append(Problem(seq, None, None, code, message))
+            for position, checked in zip(positions, results):
+                self._step(position, checked)
+            done += len(positions)
+            if progress is not None and positions:
+                progress(len(positions))
         if self.report.events == 0:
             self.problem(None, None, "ledger.empty", "there are no events to verify")
         # (10) checkpoints against the recomputed tree
@@ -129,29 +202,24 @@ class Verifier:
         self.report.warnings.extend(warnings)
         return self.report
 
-    def _checked(self, positions: Iterable[Position], workers: int | None) -> Iterator[tuple[Position, Checked]]:
-        chunks = _chunks(positions, CHUNK)
+    def _checked(self, source: Source, workers: int | None) -> Iterator[tuple[list[Position], list[Checked], list[Any]]]:
+        chunks = source.chunks()
         workers = workers if workers is not None else (os.cpu_count() or 1)
-        first = next(chunks, None)
-        if first is None:
-            return
-        if workers <= 1 or len(first) < CHUNK:
-            for chunk in _prepend(first, chunks):
-                yield from zip(chunk, check_chunk(chunk, {**self.key_hints, **self.state.keys}))
+        ahead = list(itertools.islice(chunks, 2))
+        if workers <= 1 or len(ahead) < 2:  # a single chunk is not worth a process
+            for chunk in itertools.chain(ahead, chunks):
+                yield _check(source, chunk, {**self.key_hints, **self.state.keys})
             return
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
-            pending: deque[tuple[list[Position], Any]] = deque()
-            source = _prepend(first, chunks)
-            for chunk in source:
+            pending: deque[Any] = deque()
+            for chunk in itertools.chain(ahead, chunks):
                 keys = {**self.key_hints, **self.state.keys}
-                pending.append((chunk, pool.apply_async(check_chunk, (chunk, keys))))
+                pending.append(pool.apply_async(_check, (source, chunk, keys)))
                 if len(pending) >= IN_FLIGHT:
-                    chunk0, job = pending.popleft()
-                    yield from zip(chunk0, job.get())
+                    yield pending.popleft().get()
             while pending:
-                chunk0, job = pending.popleft()
-                yield from zip(chunk0, job.get())
+                yield pending.popleft().get()
 
     def _step(self, position: Position, record: Checked) -> None:
         seq = position.seq
@@ -321,26 +389,27 @@ def _chunks(positions: Iterable[Position], size: int) -> Iterator[list[Position]
         yield chunk
 
 
-def _prepend(first: list[Position], rest: Iterator[list[Position]]) -> Iterator[list[Position]]:
-    yield first
-    yield from rest
-
-
 def verify_store(app: Any, *, trusted_authority: bytes | None = None, workers: int | None = None,
                  progress: Callable[[int], None] | None = None) -> Report:
     """Verify the ledger in ``app``'s database; step (9) checks for events the log lacks."""
     from ledger.store import iter_log
 
-    positions = (
-        Position(r.seq, r.hash, r.state, r.originator_id, r.version) for r in iter_log(app.recorder)
-    )
     checkpoints = [(size, note, None) for size, note in app.checkpoint_notes()]
     try:
         hints = key_hints(r.state for r in iter_log(app.recorder, originator_id=app.stream_id("actors")))
     except LedgerError:  # no readable genesis: the walk will say why
         hints = {}
+    if ":memory:" in app.url:  # another process cannot open it: read here
+        source: Source | Iterable[Position] = (
+            Position(r.seq, r.hash, r.state, r.originator_id, r.version) for r in iter_log(app.recorder))
+    else:
+        _READERS[(os.getpid(), app.url)] = app  # chunks checked here read through `app`
+        source = LogSource(app.url, app.size())
     verifier = Verifier(trusted_authority=trusted_authority, checkpoints=checkpoints, key_hints=hints)
-    report = verifier.run(positions, workers=workers, progress=progress)
+    try:
+        report = verifier.run(source, workers=workers, progress=progress)
+    finally:
+        _READERS.pop((os.getpid(), app.url), None)
     # (9) every stored event is in the log
     for originator_id, version in app.recorder.unlogged_events():
         report.problems.append(Problem(None, None, version, "event.unlogged",

@@ -15,3 +15,17 @@ def demo(db_url: str) -> Iterator[Province]:
     p = province(db_url)
     yield p
     p.app.close()
+
+
+@pytest.fixture(params=["in one process", "in workers"])
+def verify_chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Verification both ways: the small test ledgers fit in one chunk and are checked in this
+    process; chunks of a few events make the verifier fork its workers, which read the
+    database or bundle themselves and send back what they found."""
+    if request.param == "in workers":
+        import ledger.bundle
+        import ledger.verify
+
+        monkeypatch.setattr(ledger.verify, "CHUNK", 7)
+        monkeypatch.setattr(ledger.bundle, "BLOCK", 1500)
+    return str(request.param)

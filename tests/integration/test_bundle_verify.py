@@ -44,6 +44,8 @@ from tests.integration.bundles import (
     sha256,
 )
 
+pytestmark = pytest.mark.usefixtures("verify_chunks")
+
 
 # -- verifying a pristine bundle -------------------------------------------------------------------
 @pytest.fixture(scope="module")

@@ -28,6 +28,8 @@ from tests.builders import LEDGER_ID, Province, province, signer_for
 from tests.integration.reports import Found, found, verify
 from .rawdb import RawDB, Row
 
+pytestmark = pytest.mark.usefixtures("verify_chunks")
+
 YUEXI = "case:340828-2017"
 LINQUAN = "case:341221-2019"
 AUTHORITY = scenario.AUTHORITY
