@@ -22,6 +22,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 import domain
 from domain import Actor, ActorRegistry, DomainError, Stream
 from ledger.append import ACTORS, Batch, Entry, Receipt
+from ledger.collecting import paused_collection
 from ledger.errors import ConflictError, InputError, LedgerError, StoreError
 from ledger.keys import b64, key_id, vkey
 from ledger.mapper import RecordMapper
@@ -214,7 +215,8 @@ class ExitLedger(Application):
         entries = list(entries)
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return self._append_once(entries)
+                with paused_collection():
+                    return self._append_once(entries)
             except (StaleState, IntegrityError):
                 self._aggregates.clear()
                 self._synced = None

@@ -37,6 +37,7 @@ from uuid import UUID, uuid5
 
 import domain
 from domain import Actor, CaseRef, DomainError
+from ledger.collecting import paused_collection
 from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
 from ledger.record import GENESIS_PREV
@@ -135,8 +136,9 @@ def _reader(url: str) -> Any:
 def _check(source: Source, chunk: Any, keys: dict[str, bytes]) -> tuple[list[Position], list[Checked], list[Any]]:
     """One chunk, in a worker: load it, check it, and send back only what the ordered steps
     read — a stored body only where the key is not known yet (step 4 is then retried in order)."""
-    positions, problems = source.load(chunk)
-    checked = check_chunk(positions, keys)
+    with paused_collection():
+        positions, problems = source.load(chunk)
+        checked = check_chunk(positions, keys)
     slim = [p if c.sig == "unknown" else p._replace(state=None) for p, c in zip(positions, checked)]
     return slim, checked, problems
 
@@ -183,15 +185,14 @@ class Verifier:
         """Walk every position of ``source`` (or of an iterable of positions) in order."""
         if not hasattr(source, "load"):
             source = Positions(source)  # type: ignore[arg-type]
-        done = 0
-        for positions, results, problems in self._checked(source, workers):  # type: ignore[arg-type]
-            for seq, code, message in problems:
-                self.source_problems.append(Problem(seq, None, None, code, message))
-            for position, checked in zip(positions, results):
-                self._step(position, checked)
-            done += len(positions)
-            if progress is not None and positions:
-                progress(len(positions))
+        with paused_collection():
+            for positions, results, problems in self._checked(source, workers):  # type: ignore[arg-type]
+                for seq, code, message in problems:
+                    self.source_problems.append(Problem(seq, None, None, code, message))
+                for position, checked in zip(positions, results):
+                    self._step(position, checked)
+                if progress is not None and positions:
+                    progress(len(positions))
         if self.report.events == 0:
             self.problem(None, None, "ledger.empty", "there are no events to verify")
         # (10) checkpoints against the recomputed tree
