@@ -15,6 +15,7 @@ from ledger.app import Entry
 from ledger.errors import InputError, LedgerError
 from ledger.keys import generate_private_key, public_raw, write_private_key
 from ledger.signed_note import vkey
+from ledger.signing import Signer
 
 
 def _receipt_out(ctx: Context, receipt: Any) -> None:
@@ -133,6 +134,7 @@ def import_(ctx: Context, file: str, key_dir: str, passphrase_env: str | None) -
     except UnicodeDecodeError:
         raise InputError(f"{file}: not UTF-8") from None
     numbers = []
+    signers: dict[str, Signer] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -143,10 +145,12 @@ def import_(ctx: Context, file: str, key_dir: str, passphrase_env: str | None) -
             raise InputError(f"{file} line {number}: type, stream and actor must be strings")
         if not isinstance(item["actor"], str) or "/" in item["actor"] or item["actor"].startswith("."):
             raise InputError(f"{file} line {number}: actor: not a valid actor id")
-        try:
-            signer = ctx.signer(Path(key_dir) / f"{item['actor']}.pem", passphrase_env)
-        except LedgerError as e:
-            raise InputError(f"{file} line {number}: {e.message}") from None
+        signer = signers.get(item["actor"])
+        if signer is None:
+            try:
+                signer = signers[item["actor"]] = ctx.signer(Path(key_dir) / f"{item['actor']}.pem", passphrase_env)
+            except LedgerError as e:
+                raise InputError(f"{file} line {number}: {e.message}") from None
         entries.append(Entry(item["stream"], item["type"], item["actor"], item["payload"], signer))
         numbers.append(number)
     if not entries:
