@@ -139,7 +139,11 @@ def _check(source: Source, chunk: Any, keys: dict[str, bytes]) -> tuple[list[Pos
     with paused_collection():
         positions, problems = source.load(chunk)
         checked = check_chunk(positions, keys)
-    slim = [p if c.sig == "unknown" else p._replace(state=None) for p, c in zip(positions, checked)]
+        ids: dict[str | None, str | None] = {}
+        slim = [p if c.sig == "unknown" else
+                Position(p.seq, None if c.hash is not None else p.log_hash, None,
+                         ids.setdefault(p.originator_id, p.originator_id), p.version)
+                for p, c in zip(positions, checked)]
     return slim, checked, problems
 
 

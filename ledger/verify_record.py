@@ -118,8 +118,10 @@ def _plain(value: Any) -> bool:
     return kind is not float
 
 
-def check(position: Position, keys: dict[str, bytes]) -> Checked:
-    """Steps (2) and (4) for one position."""
+def check(position: Position, keys: dict[str, bytes], same: dict[str, str] | None = None) -> Checked:
+    """Steps (2) and (4) for one position. ``same`` collects the strings of a chunk, so each
+    ledger id, stream, type, actor and key crosses to the ordered steps once per chunk (pickle
+    writes a repeated object as a reference), not once per event."""
     state = position.state
     if state is None:
         return _unreadable("event.missing", "the log has this position but its stored event is gone")
@@ -151,9 +153,14 @@ def check(position: Position, keys: dict[str, bytes]) -> Checked:
              and type(record["version"]) is int and type(payload) is dict)
     public = keys.get(key) if type(key) is str else None
     status = "unknown" if public is None else ("ok" if signature_ok(public, body, sig) else "bad")
-    if typed and stream != "actors" and rtype not in _PAYLOAD_NEEDED:
-        payload = {}
-    return Checked(actual, record["ledger"], stream, record["version"], rtype, record["actor"], key,
+    ledger, actor = record["ledger"], record["actor"]
+    if typed:
+        if stream != "actors" and rtype not in _PAYLOAD_NEEDED:
+            payload = {}
+        if same is not None:
+            one = same.setdefault
+            ledger, stream, rtype, actor, key = one(ledger, ledger), one(stream, stream), one(rtype, rtype), one(actor, actor), one(key, key)
+    return Checked(actual, ledger, stream, record["version"], rtype, actor, key,
                    record["prev"], payload, typed, tuple(problems), status)
 
 
@@ -209,9 +216,10 @@ def key_hints(states: Iterable[bytes | None]) -> dict[str, bytes]:
 
 def check_chunk(chunk: list[Position], keys: dict[str, bytes]) -> list[Checked]:
     keys = dict(keys)
+    same: dict[str, str] = {}
     out = []
     for position in chunk:
-        checked = check(position, keys)
+        checked = check(position, keys, same)
         if checked.typed and checked.sig != "bad":
             learn_keys(checked, keys)
         out.append(checked)
