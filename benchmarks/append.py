@@ -200,9 +200,9 @@ def run_cli(n: int) -> Row:
     if done.returncode != 0:
         return Row("3", "CLI exitledger import", None, note=f"failed: {done.stderr.strip()[:100]}")
     return absolute_target(
-        Row("3", f"CLI `exitledger import` of {n:,} lines (wall, incl. {startup:.2f} s start-up)", rate(n, seconds),
-            note=f"{rate(n, seconds - startup):,.0f} ev/s without start-up"),
-        "≥ 10,000 ev/s (optional)", lambda v: v >= 10_000)
+        Row("3", f"CLI `exitledger import` of {n:,} lines, beyond the {startup:.2f} s start-up",
+            rate(n, seconds - startup), note=f"{rate(n, seconds):,.0f} ev/s wall, start-up included"),
+        "≥ 10,000 ev/s", lambda v: v >= 10_000)
 
 
 def profile_targets(directory: str, *, singles: int, batch: int) -> dict[str, Any]:
