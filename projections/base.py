@@ -110,15 +110,11 @@ class ReadModel(Projection[TrackingView]):
         self.reset()
 
     def process_event(self, domain_event: Record, tracking: Tracking) -> None:  # type: ignore[override]
-        """Fold one record into the batch; rows reach the database at :meth:`flush`."""
+        """Fold one record into the batch; rows reach the database at :meth:`flush`, with the
+        position ``tracking`` (the runner passes the batch's last one, which is what commits)."""
         handler = self._handlers.get(domain_event.type)
         if handler is not None:
             handler(domain_event)
-        else:
-            self.other(domain_event)
-
-    def other(self, record: Record) -> None:
-        """A record type the model has no handler for."""
 
     def begin(self, conn: Connection, position: int) -> None:
         """A batch starts at ``position`` in ``conn``'s transaction; ``fresh`` when the model is

@@ -190,16 +190,17 @@ class Views:
             self._seen[model.name] = last
 
     def _fold(self, records: Sequence[Record], active: list[ReadModel]) -> None:
+        # Every event of the batch is committed at the batch's last position, so that is the
+        # Tracking the models are given (one object per batch, not one per event and model).
+        tracking = Tracking(APPLICATION_NAME, records[-1].seq)
         first = records[0].seq
         if all(self._seen[m.name] < first for m in active):  # the usual case: all start before the batch
             handlers = [m.process_event for m in active]
             for record in records:
-                tracking = Tracking(APPLICATION_NAME, record.seq)
                 for handle in handlers:
                     handle(record, tracking)
             return
         for record in records:
-            tracking = Tracking(APPLICATION_NAME, record.seq)
             for model in active:
                 if record.seq > self._seen[model.name]:
                     model.process_event(record, tracking)
