@@ -15,7 +15,9 @@ seen the positions; the first one in a process also reads the tracking table.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -44,6 +46,27 @@ def _parsed_batches(recorder: Any, after: int, batch: int) -> Iterator[list[Reco
     log = iter_log(recorder, after=after, batch=batch)
     while chunk := list(islice(log, batch)):
         yield [parse(row) for row in chunk]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, if it runs, for the block.
+
+    A catch-up makes millions of objects and hardly any reference cycles (a rebuild of 1M
+    events ran ~9,300 collections that found 3 objects between them), but the records and
+    rows a batch holds outlive the young generations, so the collector kept promoting them
+    and walking the whole heap: 5 s of a 35 s rebuild. Reference counting frees everything
+    as before; any cycle waits for the first collection after the block. The switch is
+    process-wide, as ``gc`` is.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class PositionMoved(Exception):
@@ -155,9 +178,10 @@ class Views:
                 model.reset()  # what it holds in memory was learnt at another position
         self._seen = dict(stored)
         read = 0
-        for records in _parsed_batches(self.ledger.recorder, min(stored.values()), batch):
-            self.apply(records)
-            read += len(records)
+        with _collector_paused():
+            for records in _parsed_batches(self.ledger.recorder, min(stored.values()), batch):
+                self.apply(records)
+                read += len(records)
         return read
 
     def apply(self, records: Sequence[Record]) -> None:

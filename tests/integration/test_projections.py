@@ -5,6 +5,7 @@ histories)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -137,6 +138,31 @@ def test_a_catch_up_that_fails_mid_batch_resumes_with_no_duplicated_or_missing_r
     resumed = dump(views.engine)
     views.rebuild()
     assert dump(views.engine) == resumed
+
+
+def test_a_catch_up_leaves_the_garbage_collector_as_it_found_it(
+        demo: tuple[Province, Views], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, views = demo
+    collecting: list[bool] = []
+
+    def watch(_n: int, *_args: Any) -> bool:
+        collecting.append(gc.isenabled())
+        return False  # never crash
+
+    crash_at(monkeypatch, Figures, "process_event", watch)
+    views.catch_up()
+    assert collecting and not any(collecting) and gc.isenabled()  # paused while folding, on again after
+    crash_at(monkeypatch, Figures, "flush", lambda _n, _conn: True)
+    with pytest.raises(Crash):
+        views.rebuild()
+    assert gc.isenabled()
+    monkeypatch.undo()
+    gc.disable()
+    try:
+        views.rebuild()
+        assert not gc.isenabled()  # one the caller switched off stays off
+    finally:
+        gc.enable()
 
 
 def test_a_killed_catch_up_process_resumes_where_its_last_batch_committed(
