@@ -7,7 +7,9 @@ compare-and-set from the position it started at) and writes the batch's rows. A 
 killed half-way therefore leaves whole batches behind it, and the next one resumes after the
 last committed batch: no row is duplicated or missing. If another process moved a position
 first, the compare-and-set fails, the batch rolls back, and the catch-up starts over from the
-positions now stored.
+positions now stored. With more than one batch to go, a batch commits in a second thread
+while the next page of the log is read and parsed; the next batch's transaction begins only
+once that commit has succeeded.
 
 When nothing is new a catch-up costs one query (the log's ``MAX(seq)``) once this process has
 seen the positions; the first one in a process also reads the tracking table.
@@ -18,11 +20,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from eventsourcing.persistence import Tracking
-from sqlalchemy import Engine, func, inspect, select, update
+from sqlalchemy import Connection, Engine, RootTransaction, func, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 
 from ledger.errors import StoreError
@@ -67,6 +70,17 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+class _Written(NamedTuple):
+    """A batch's rows and positions, written in ``tx`` on ``conn``: committing in the
+    committer thread (``commit``), or to be committed by the caller (``commit`` is None)."""
+
+    conn: Connection
+    tx: RootTransaction
+    commit: Future[None] | None
+    last: int
+    active: list[ReadModel]
 
 
 class PositionMoved(Exception):
@@ -166,52 +180,98 @@ class Views:
             return 0  # positions only ever move forward, so ours are a lower bound
         for _ in range(_RETRIES):
             try:
-                return self._run(batch)
+                return self._run(batch, head)
             except PositionMoved:
                 continue
         raise StoreError("the read models kept moving under this catch-up; run the command again")
 
-    def _run(self, batch: int) -> int:
+    def _run(self, batch: int, head: int) -> int:
         stored = self.positions()
         for model in self.models:
             if self._seen.get(model.name) != stored[model.name]:
                 model.reset()  # what it holds in memory was learnt at another position
         self._seen = dict(stored)
-        read = 0
-        with _collector_paused():
-            for records in _parsed_batches(self.ledger.recorder, min(stored.values()), batch):
-                self.apply(records)
-                read += len(records)
+        after = min(stored.values())
+        read, pending = 0, None
+        with _collector_paused(), ThreadPoolExecutor(1, thread_name_prefix="exitledger-commit") as committer:
+            # More than one batch to go: each commits in the committer thread while this one reads
+            # and parses the next page of the log (SQLite and PostgreSQL commit without the GIL).
+            overlap = committer if head - after > batch else None
+            try:
+                for records in _parsed_batches(self.ledger.recorder, after, batch):
+                    if pending is not None:
+                        self._settle(pending)
+                        pending = None
+                    pending = self._write(records, overlap)
+                    read += len(records)
+                if pending is not None:
+                    self._settle(pending)
+            except BaseException:
+                if pending is not None:
+                    self._abandon(pending)
+                raise
         return read
 
     def apply(self, records: Sequence[Record]) -> None:
         """Fold one batch of consecutive records into every model that has not seen them and
         commit rows and positions together; on any error nothing of the batch is kept."""
+        written = self._write(records, None)
+        try:
+            self._settle(written)
+        except BaseException:
+            self._abandon(written)
+            raise
+
+    def _write(self, records: Sequence[Record], committer: ThreadPoolExecutor | None) -> _Written:
+        """Move the positions, fold and write ``records`` in a new transaction, and start its
+        commit in ``committer`` (if given); on an error roll back, forget, raise."""
         last = records[-1].seq
         active = [m for m in self.models if self._seen[m.name] < last]
+        conn = self.engine.connect()
         try:
-            with self.engine.begin() as conn:
-                for model in self.models:
-                    model.begin(conn, self._seen[model.name])
-                groups: dict[int, list[str]] = {}
-                for model in active:
-                    groups.setdefault(self._seen[model.name], []).append(model.name)
-                for expected, names in groups.items():
-                    if not advance(conn, names, expected, Tracking(APPLICATION_NAME, last)):
-                        raise PositionMoved(", ".join(names))
-                self._fold(records, active)
-                for model in active:
-                    model.flush(conn)
-        except BaseException:
+            tx = conn.begin()
             for model in self.models:
-                model.reset()
-            self._seen = {}
+                model.begin(conn, self._seen[model.name])
+            groups: dict[int, list[str]] = {}
+            for model in active:
+                groups.setdefault(self._seen[model.name], []).append(model.name)
+            for expected, names in groups.items():
+                if not advance(conn, names, expected, Tracking(APPLICATION_NAME, last)):
+                    raise PositionMoved(", ".join(names))
+            self._fold(records, active)
+            for model in active:
+                model.flush(conn)
+        except BaseException:
+            conn.close()  # rolls back
+            self._forget()
             raise
         finally:
             for model in self.models:
                 model.conn = None
-        for model in active:
-            self._seen[model.name] = last
+        return _Written(conn, tx, committer.submit(tx.commit) if committer else None, last, active)
+
+    def _settle(self, written: _Written) -> None:
+        """Commit ``written`` (or wait for its commit); only then do its models stand at its last seq."""
+        if written.commit is None:
+            written.tx.commit()
+        else:
+            written.commit.result()
+        written.conn.close()
+        for model in written.active:
+            self._seen[model.name] = written.last
+
+    def _abandon(self, written: _Written) -> None:
+        """After an error: wait for a running commit (it may or may not have committed), close,
+        and forget what the models hold, so the next catch-up starts from the stored positions."""
+        if written.commit is not None:
+            wait([written.commit])  # never close a connection under a running commit
+        written.conn.close()
+        self._forget()
+
+    def _forget(self) -> None:
+        for model in self.models:
+            model.reset()
+        self._seen = {}
 
     def _fold(self, records: Sequence[Record], active: list[ReadModel]) -> None:
         # Every event of the batch is committed at the batch's last position, so that is the

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 from eventsourcing.persistence import Tracking
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, RootTransaction, select
 
 from domain import scenario
 from ledger.store import iter_log
@@ -135,6 +136,28 @@ def test_a_catch_up_that_fails_mid_batch_resumes_with_no_duplicated_or_missing_r
     assert {m["seq"] for m in views.status()} == {30}  # three whole batches committed, the fourth not at all
     monkeypatch.undo()
     assert views.catch_up(batch=10) == DEMO_SIZE - 30
+    resumed = dump(views.engine)
+    views.rebuild()
+    assert dump(views.engine) == resumed
+
+
+def test_a_batch_whose_commit_fails_in_the_committer_thread_is_not_kept_and_the_catch_up_resumes(
+        demo: tuple[Province, Views], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, views = demo
+    views.positions()  # creates the tables: from here on every commit is a batch's
+    threads: list[str] = []
+
+    def third(n: int) -> bool:
+        threads.append(threading.current_thread().name)
+        return n == 3
+
+    crash_at(monkeypatch, RootTransaction, "commit", third)
+    with pytest.raises(Crash):
+        views.catch_up(batch=10)
+    assert {m["seq"] for m in views.status()} == {20}
+    assert all(name.startswith("exitledger-commit") for name in threads)
+    monkeypatch.undo()
+    assert views.catch_up(batch=10) == DEMO_SIZE - 20
     resumed = dump(views.engine)
     views.rebuild()
     assert dump(views.engine) == resumed
