@@ -16,7 +16,7 @@ The ledger is built once through ``ExitLedger.append`` (batches of 5,000 entries
 fresh case: a CaseOpened, then VillageFiguresReported with one county FiguresReported in 50)
 into ``/tmp/exitledger-bench-views-N.db`` and reused while it holds N events (plus the few that
 section 3 appended in earlier runs; ``--fresh`` rebuilds it). 1,000,000 events take about 4 minutes
-to build on 2 cores; each rebuild round about 45 s.
+to build on 2 cores; each rebuild round about 30–40 s.
 """
 
 from __future__ import annotations
