@@ -17,9 +17,7 @@ seen the positions; the first one in a process also reads the tracking table.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from itertools import islice
 from typing import Any, NamedTuple
@@ -28,6 +26,7 @@ from eventsourcing.persistence import Tracking
 from sqlalchemy import Connection, Engine, RootTransaction, func, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 
+from ledger.collecting import paused_collection
 from ledger.errors import StoreError
 from ledger.store import iter_log
 from projections import tables as t
@@ -49,27 +48,6 @@ def _parsed_batches(recorder: Any, after: int, batch: int) -> Iterator[list[Reco
     log = iter_log(recorder, after=after, batch=batch)
     while chunk := list(islice(log, batch)):
         yield [parse(row) for row in chunk]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector, if it runs, for the block.
-
-    A catch-up makes millions of objects and hardly any reference cycles (a rebuild of 1M
-    events ran ~9,300 collections that found 3 objects between them), but the records and
-    rows a batch holds outlive the young generations, so the collector kept promoting them
-    and walking the whole heap: 5 s of a 35 s rebuild. Reference counting frees everything
-    as before; any cycle waits for the first collection after the block. The switch is
-    process-wide, as ``gc`` is.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class _Written(NamedTuple):
@@ -193,7 +171,7 @@ class Views:
         self._seen = dict(stored)
         after = min(stored.values())
         read, pending = 0, None
-        with _collector_paused(), ThreadPoolExecutor(1, thread_name_prefix="exitledger-commit") as committer:
+        with paused_collection(), ThreadPoolExecutor(1, thread_name_prefix="exitledger-commit") as committer:
             # More than one batch to go: each commits in the committer thread while this one reads
             # and parses the next page of the log (SQLite and PostgreSQL commit without the GIL).
             overlap = committer if head - after > batch else None
