@@ -248,9 +248,9 @@ class ExitLedger(Application):
             finally:
                 self.recorder.expected_size = None
             saved = True
+        except IntegrityError:
+            raise  # append() decides again
         except PersistenceError as e:
-            if isinstance(e, IntegrityError):
-                raise
             raise StoreError(f"the database refused the append: {_one_line(e)}; nothing was stored") from None
         finally:
             batch.signing.close()

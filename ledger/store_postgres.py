@@ -14,7 +14,6 @@ from ledger.store import (
     CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
     hash_of, refuse_second_genesis,
 )
-from ledger.tree import right_edge
 
 
 class LedgerPostgresRecorder(LogAppender, PostgresApplicationRecorder):
@@ -90,9 +89,6 @@ class LedgerPostgresRecorder(LogAppender, PostgresApplicationRecorder):
         )
         curs.execute(self._insert_nodes, ([n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]))
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
-
-    def _read_edge(self, c: Any, size: int) -> dict[tuple[int, int], bytes]:
-        return self._nodes(c, right_edge(size))
 
     def _nodes(self, curs: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         if not wanted:

@@ -13,7 +13,6 @@ from ledger.store import (
     CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
     hash_of, refuse_second_genesis,
 )
-from ledger.tree import right_edge
 
 
 class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
@@ -52,9 +51,6 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
         nodes = self._grow_tree(c, size, hashes)
         c.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?, ?)", nodes)
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
-
-    def _read_edge(self, c: Any, size: int) -> dict[tuple[int, int], bytes]:
-        return self._nodes(c, right_edge(size))
 
     @staticmethod
     def _nodes(c: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:

@@ -123,6 +123,15 @@ def crash_at(monkeypatch: pytest.MonkeyPatch, cls: type, method: str, when: Any)
     monkeypatch.setattr(cls, method, failing)
 
 
+def assert_resumes_as_a_rebuild(views: Views, *, after: int, batch: int) -> None:
+    """The next catch-up reads exactly the events after the last committed batch, and what it
+    leaves equals a rebuild from zero: no row duplicated or missing."""
+    assert views.catch_up(batch=batch) == DEMO_SIZE - after
+    resumed = dump(views.engine)
+    views.rebuild()
+    assert dump(views.engine) == resumed
+
+
 @pytest.mark.parametrize("where", ["process_event", "flush"])
 def test_a_catch_up_that_fails_mid_batch_resumes_with_no_duplicated_or_missing_rows(
         demo: tuple[Province, Views], monkeypatch: pytest.MonkeyPatch, where: str) -> None:
@@ -135,10 +144,7 @@ def test_a_catch_up_that_fails_mid_batch_resumes_with_no_duplicated_or_missing_r
         views.catch_up(batch=10)
     assert {m["seq"] for m in views.status()} == {30}  # three whole batches committed, the fourth not at all
     monkeypatch.undo()
-    assert views.catch_up(batch=10) == DEMO_SIZE - 30
-    resumed = dump(views.engine)
-    views.rebuild()
-    assert dump(views.engine) == resumed
+    assert_resumes_as_a_rebuild(views, after=30, batch=10)
 
 
 def test_a_batch_whose_commit_fails_in_the_committer_thread_is_not_kept_and_the_catch_up_resumes(
@@ -157,10 +163,7 @@ def test_a_batch_whose_commit_fails_in_the_committer_thread_is_not_kept_and_the_
     assert {m["seq"] for m in views.status()} == {20}
     assert all(name.startswith("exitledger-commit") for name in threads)
     monkeypatch.undo()
-    assert views.catch_up(batch=10) == DEMO_SIZE - 20
-    resumed = dump(views.engine)
-    views.rebuild()
-    assert dump(views.engine) == resumed
+    assert_resumes_as_a_rebuild(views, after=20, batch=10)
 
 
 def test_a_catch_up_leaves_the_garbage_collector_as_it_found_it(
@@ -208,10 +211,7 @@ def test_a_killed_catch_up_process_resumes_where_its_last_batch_committed(
     env = {**os.environ, "PYTHONPATH": ROOT}
     assert subprocess.run([sys.executable, "-c", script], env=env, timeout=60).returncode == 9
     assert {m["seq"] for m in views.status()} == {24}
-    assert views.catch_up(batch=8) == DEMO_SIZE - 24
-    resumed = dump(views.engine)
-    views.rebuild()
-    assert dump(views.engine) == resumed
+    assert_resumes_as_a_rebuild(views, after=24, batch=8)
 
 
 def test_a_batch_another_process_committed_first_is_rolled_back_not_duplicated(
