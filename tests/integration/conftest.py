@@ -8,6 +8,8 @@ import pytest
 
 from tests.builders import Province, province
 
+from .rawdb import RawDB
+
 
 @pytest.fixture
 def demo(db_url: str) -> Iterator[Province]:
@@ -29,3 +31,10 @@ def verify_chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
         monkeypatch.setattr(ledger.verify, "CHUNK", 7)
         monkeypatch.setattr(ledger.bundle, "BLOCK", 1500)
     return str(request.param)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[RawDB]:
+    """The test database, for raw SQL as an attacker with database access would run it."""
+    with RawDB(db_url) as raw:
+        yield raw

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,30 +20,32 @@ import pytest
 from domain import scenario
 from ledger import transparency
 from ledger.bundle import export
-from ledger.checkpoint import Checkpoint, checkpoint_text, open_checkpoint, sign_checkpoint, verify_cosignature
+from ledger.checkpoint import Checkpoint, checkpoint_text, open_checkpoint, verify_cosignature
 from ledger.errors import InputError, RefusedError, SignatureError
 from ledger.keys import b64
 from ledger.signed_note import open_note, parse_note
-from ledger.store import CHECKPOINT_TABLE, COSIGNATURE_TABLE, TREE_TABLE
-from ledger.tree import grow
+from ledger.store import CHECKPOINT_TABLE, COSIGNATURE_TABLE
 from tests.builders import LEDGER_ID, Province, province, signer_for
 
+from tests.integration.checkpoints import (
+    AUTHORITY,
+    FIRST,
+    SETUP,
+    SIZE,
+    START,
+    WITNESS,
+    YUEXI,
+    add,
+    authority,
+    forged_note,
+    log_leaves,
+    other_ledgers_note,
+    rebuild_tree,
+    swap_seqs,
+)
 from tests.integration.reports import found, verify
-from .rawdb import RawDB, counts
 
-YUEXI = "case:340828-2017"
-AUTHORITY = scenario.AUTHORITY
-SETUP = 1 + len(scenario.ACTORS)
-FIRST = SETUP + len(scenario.yuexi_case())  # 38: the first checkpoint, after 岳西县's case
-SIZE = FIRST + len(scenario.linquan_case())  # 47
-OTHER_LEDGER = "0d6f0a0e-77a2-4d5e-9b1c-2a3b4c5d6e7f"
-WITNESS = "ah-cdi-witness"
-START = datetime(2017, 7, 1, 8, tzinfo=timezone.utc).timestamp()  # the builders' StepClock
-
-
-
-def add(p: Province, steps: list[scenario.Step]) -> None:
-    p.app.append([p.entry(s.stream, s.type, s.actor, s.payload) for s in steps])
+from .rawdb import RawDB
 
 
 @pytest.fixture
@@ -65,31 +66,8 @@ def full(half: Province) -> Province:
     return half
 
 
-@pytest.fixture
-def db(db_url: str) -> Iterator[RawDB]:
-    with RawDB(db_url) as raw:
-        yield raw
-
-
-def authority(p: Province) -> Any:
-    return p.signers[AUTHORITY]
-
-
-
-
 def stored_checkpoints(db: RawDB) -> list[tuple[int, str]]:
     return [(int(size), note) for size, note in db.run(f"SELECT size, note FROM {CHECKPOINT_TABLE} ORDER BY size")]
-
-
-def log_leaves(db: RawDB) -> list[bytes]:
-    return [bytes.fromhex(h) for (h,) in db.run("SELECT hash FROM {log} ORDER BY seq")]
-
-
-def rebuild_tree(db: RawDB, leaves: list[bytes]) -> None:
-    """Replace every stored tree node with the tree of ``leaves``, as a careful attacker would."""
-    db.run(f"DELETE FROM {TREE_TABLE}")
-    for level, index, h in grow(0, leaves, lambda level, index: b""):
-        db.run(f"INSERT INTO {TREE_TABLE} (level, idx, hash) VALUES (?, ?, ?)", level, index, h)
 
 
 def rewrite_early_hash(db: RawDB) -> None:
@@ -358,13 +336,6 @@ def remove_and_renumber(db: RawDB, seq: int) -> None:
     rebuild_tree(db, log_leaves(db))
 
 
-def swap_seqs(db: RawDB, a: int, b: int) -> None:
-    db.run("UPDATE {log} SET seq = -1 WHERE seq = ?", a)
-    db.run("UPDATE {log} SET seq = ? WHERE seq = ?", a, b)
-    db.run("UPDATE {log} SET seq = ? WHERE seq = -1", b)
-    rebuild_tree(db, log_leaves(db))
-
-
 def test_removing_sealed_events_at_the_end_is_reported_as_beyond_the_log(
     full: Province, db: RawDB, db_url: str
 ) -> None:
@@ -403,22 +374,6 @@ def test_swapping_the_seqs_of_two_streams_events_is_caught_only_by_the_checkpoin
                                      (SIZE, None, None, "checkpoint.root_mismatch")}
 
 
-def forged_note(p: Province, size: int) -> str:
-    """The true tree head at ``size`` under the origin name, signed by a key that is not the authority's."""
-    impostor = signer_for(AUTHORITY, "impostor")
-    return sign_checkpoint(p.app.origin, size, transparency.root_at(p.app, size), impostor)
-
-
-def other_ledgers_note(tmp_path: Path, size: int) -> str:
-    """A checkpoint of another ledger (same authority key, another ledger id) at ``size``."""
-    other = province(f"sqlite:///{tmp_path}/other.db", ledger_id=OTHER_LEDGER, cases=False)
-    try:
-        add(other, scenario.demo_steps()[:size - SETUP])
-        return transparency.sign(other.app, other.signers[AUTHORITY]).note
-    finally:
-        other.app.close()
-
-
 @pytest.mark.parametrize("source", ["forged", "another-ledger"])
 def test_a_checkpoint_not_signed_by_this_ledgers_authority_is_reported_as_a_bad_signature(
     full: Province, db: RawDB, db_url: str, tmp_path: Path, source: str
@@ -438,96 +393,3 @@ def test_a_checkpoint_row_whose_size_column_lies_is_reported_as_a_size_mismatch(
     db.run(f"UPDATE {CHECKPOINT_TABLE} SET size = 30 WHERE size = ?", FIRST)
 
     assert found(verify(db_url)) == {(30, None, None, "checkpoint.size_mismatch")}
-
-
-# -- checkpoints published with an announcement ----------------------------------------------------
-ANNOUNCED = scenario.yuexi_case()[-2]  # ExitAnnounced
-assert ANNOUNCED.type == "ExitAnnounced"
-
-
-@pytest.fixture
-def approved(db_url: str) -> Iterator[Province]:
-    """岳西县 approved for exit (ExitApproved), signed at that size (36); not announced yet."""
-    p = province(db_url, cases=False)
-    add(p, scenario.yuexi_case()[:-2])
-    transparency.sign(p.app, p.signers[AUTHORITY])
-    yield p
-    p.app.close()
-
-
-def announce(p: Province, checkpoint: Any) -> Any:
-    return p.append(ANNOUNCED.stream, ANNOUNCED.type, ANNOUNCED.actor, {**ANNOUNCED.payload, "checkpoint": checkpoint})
-
-
-@pytest.mark.parametrize("cosigned", [False, True], ids=["as-signed", "with-a-witness-cosignature"])
-def test_an_announcement_publishing_a_stored_checkpoint_is_accepted_and_verifies(
-    approved: Province, db_url: str, cosigned: bool
-) -> None:
-    if cosigned:
-        note = transparency.witness_cosign(approved.app, signer_for(WITNESS), WITNESS)["note"]
-    else:
-        note = approved.app.checkpoint_notes()[-1][1]
-
-    receipt = announce(approved, note)
-
-    assert (receipt.seq, receipt.type) == (FIRST - 1, "ExitAnnounced")
-    assert approved.app.history(YUEXI)[-1]["payload"]["checkpoint"] == note
-    transparency.sign(approved.app, authority(approved))
-    report = verify(db_url, trusted_authority=authority(approved).public_raw)
-    assert report.ok and report.problems == [] and report.warnings == []
-
-
-def unstored_note(p: Province, tmp_path: Path) -> str:
-    """A correctly signed checkpoint of this ledger that was never stored (size 35)."""
-    return sign_checkpoint(p.app.origin, FIRST - 3, transparency.root_at(p.app, FIRST - 3), authority(p))
-
-
-def stored_note_with_another_root(p: Province, tmp_path: Path) -> str:
-    """Signed by the authority at the stored size, over a root that is not the log's."""
-    return sign_checkpoint(p.app.origin, FIRST - 2, hashlib.sha256(b"x").digest(), authority(p))
-
-
-NOT_PUBLISHABLE: dict[str, Any] = {
-    "not-stored": unstored_note,
-    "stored-size-other-root": stored_note_with_another_root,
-    "forged": lambda p, tmp: forged_note(p, FIRST - 2),
-    "another-ledgers": lambda p, tmp: other_ledgers_note(tmp, FIRST - 2),
-    "garbage": lambda p, tmp: "this is not a checkpoint\n\n— nobody AAAAAAAAAAAA\n",
-    "empty": lambda p, tmp: "",
-    "not-a-string": lambda p, tmp: FIRST - 2,
-    "a-json-object": lambda p, tmp: {"size": FIRST - 2},
-}
-
-
-@pytest.mark.parametrize("make", NOT_PUBLISHABLE.values(), ids=NOT_PUBLISHABLE.keys())
-def test_an_announcement_publishing_anything_but_a_stored_checkpoint_is_refused_and_appends_nothing(
-    approved: Province, db_url: str, tmp_path: Path, make: Any
-) -> None:
-    note = make(approved, tmp_path)
-    before = counts(db_url)
-
-    with pytest.raises(InputError, match="payload.checkpoint"):
-        announce(approved, note)
-
-    assert counts(db_url) == before and approved.app.size() == FIRST - 2
-
-
-def test_deleting_a_checkpoint_an_announcement_published_is_reported_at_the_announcement(
-    approved: Province, db: RawDB, db_url: str
-) -> None:
-    announce(approved, approved.app.checkpoint_notes()[-1][1])
-    db.run(f"DELETE FROM {CHECKPOINT_TABLE}")
-
-    assert found(verify(db_url)) == {(FIRST - 1, YUEXI, len(scenario.yuexi_case()) - 1, "announcement.checkpoint")}
-
-
-def test_an_announcement_whose_published_checkpoint_no_longer_matches_the_log_is_reported(
-    approved: Province, db: RawDB, db_url: str
-) -> None:
-    announce(approved, approved.app.checkpoint_notes()[-1][1])
-    swap_seqs(db, SETUP + 1, SETUP + 2)  # 岳西县 v1 and v2 change places: v2 now comes first
-
-    problems = found(verify(db_url))
-
-    assert (FIRST - 2, None, None, "checkpoint.root_mismatch") in problems
-    assert (FIRST - 1, YUEXI, len(scenario.yuexi_case()) - 1, "announcement.checkpoint") in problems

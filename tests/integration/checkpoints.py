@@ -1,0 +1,70 @@
+"""What the checkpoint suites share: the demo province grown in two steps and signed after
+each (岳西县's whole case: 38 events; then 临泉县's: 47), raw-SQL attacks on the log and tree,
+and checkpoints the authority never signed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from domain import scenario
+from ledger import transparency
+from ledger.checkpoint import sign_checkpoint
+from ledger.store import TREE_TABLE
+from ledger.tree import grow
+from tests.builders import Province, province, signer_for
+
+from .rawdb import RawDB
+
+YUEXI = "case:340828-2017"
+AUTHORITY = scenario.AUTHORITY
+SETUP = 1 + len(scenario.ACTORS)
+FIRST = SETUP + len(scenario.yuexi_case())  # 38: the first checkpoint, after 岳西县's case
+SIZE = FIRST + len(scenario.linquan_case())  # 47
+OTHER_LEDGER = "0d6f0a0e-77a2-4d5e-9b1c-2a3b4c5d6e7f"
+WITNESS = "ah-cdi-witness"
+START = datetime(2017, 7, 1, 8, tzinfo=timezone.utc).timestamp()  # the builders' StepClock
+
+
+
+def add(p: Province, steps: list[scenario.Step]) -> None:
+    p.app.append([p.entry(s.stream, s.type, s.actor, s.payload) for s in steps])
+
+
+def authority(p: Province) -> Any:
+    return p.signers[AUTHORITY]
+
+
+def log_leaves(db: RawDB) -> list[bytes]:
+    return [bytes.fromhex(h) for (h,) in db.run("SELECT hash FROM {log} ORDER BY seq")]
+
+
+def rebuild_tree(db: RawDB, leaves: list[bytes]) -> None:
+    """Replace every stored tree node with the tree of ``leaves``, as a careful attacker would."""
+    db.run(f"DELETE FROM {TREE_TABLE}")
+    for level, index, h in grow(0, leaves, lambda level, index: b""):
+        db.run(f"INSERT INTO {TREE_TABLE} (level, idx, hash) VALUES (?, ?, ?)", level, index, h)
+
+
+def swap_seqs(db: RawDB, a: int, b: int) -> None:
+    db.run("UPDATE {log} SET seq = -1 WHERE seq = ?", a)
+    db.run("UPDATE {log} SET seq = ? WHERE seq = ?", a, b)
+    db.run("UPDATE {log} SET seq = ? WHERE seq = -1", b)
+    rebuild_tree(db, log_leaves(db))
+
+
+def forged_note(p: Province, size: int) -> str:
+    """The true tree head at ``size`` under the origin name, signed by a key that is not the authority's."""
+    impostor = signer_for(AUTHORITY, "impostor")
+    return sign_checkpoint(p.app.origin, size, transparency.root_at(p.app, size), impostor)
+
+
+def other_ledgers_note(tmp_path: Path, size: int) -> str:
+    """A checkpoint of another ledger (same authority key, another ledger id) at ``size``."""
+    other = province(f"sqlite:///{tmp_path}/other.db", ledger_id=OTHER_LEDGER, cases=False)
+    try:
+        add(other, scenario.demo_steps()[:size - SETUP])
+        return transparency.sign(other.app, other.signers[AUTHORITY]).note
+    finally:
+        other.app.close()
