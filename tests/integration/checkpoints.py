@@ -1,6 +1,7 @@
 """What the checkpoint suites share: the demo province grown in two steps and signed after
 each (岳西县's whole case: 38 events; then 临泉县's: 47), raw-SQL attacks on the log and tree,
-and checkpoints the authority never signed."""
+and checkpoints the authority never signed. The province's constants are the bundle suites'
+(``tests.integration.bundles``), re-exported here."""
 
 from __future__ import annotations
 
@@ -14,22 +15,20 @@ from ledger.checkpoint import sign_checkpoint
 from ledger.store import TREE_TABLE
 from ledger.tree import grow
 from tests.builders import Province, province, signer_for
+from tests.integration.bundles import (  # the same two-step province as the bundle suites
+    AUTHORITY,
+    FIRST,
+    OTHER_LEDGER,
+    SETUP,
+    SIZE,
+    WITNESS,
+    YUEXI,
+    add,
+)
 
 from .rawdb import RawDB
 
-YUEXI = "case:340828-2017"
-AUTHORITY = scenario.AUTHORITY
-SETUP = 1 + len(scenario.ACTORS)
-FIRST = SETUP + len(scenario.yuexi_case())  # 38: the first checkpoint, after 岳西县's case
-SIZE = FIRST + len(scenario.linquan_case())  # 47
-OTHER_LEDGER = "0d6f0a0e-77a2-4d5e-9b1c-2a3b4c5d6e7f"
-WITNESS = "ah-cdi-witness"
 START = datetime(2017, 7, 1, 8, tzinfo=timezone.utc).timestamp()  # the builders' StepClock
-
-
-
-def add(p: Province, steps: list[scenario.Step]) -> None:
-    p.app.append([p.entry(s.stream, s.type, s.actor, s.payload) for s in steps])
 
 
 def authority(p: Province) -> Any:
@@ -68,3 +67,7 @@ def other_ledgers_note(tmp_path: Path, size: int) -> str:
         return transparency.sign(other.app, other.signers[AUTHORITY]).note
     finally:
         other.app.close()
+
+
+__all__ = ["AUTHORITY", "FIRST", "OTHER_LEDGER", "SETUP", "SIZE", "START", "WITNESS", "YUEXI", "add", "authority",
+           "forged_note", "log_leaves", "other_ledgers_note", "rebuild_tree", "swap_seqs"]

@@ -1,4 +1,5 @@
-"""``verify_bundle`` on a pristine bundle, on tampered copies and on garbage (SPEC §2).
+"""``verify_bundle`` on a pristine bundle and on tampered copies (SPEC §2); garbage in a
+bundle: ``test_bundle_garbage.py``.
 
 The tamper suite works on files only: one bundle is exported once (SQLite) and copied for each
 mutation; each mutation is named and pinned to the exact problems it must produce, as (seq,
@@ -11,9 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import random
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +22,9 @@ import pytest
 
 from domain import scenario
 from ledger import transparency
-from ledger.bundle import export, verify_bundle
+from ledger.bundle import verify_bundle
 from ledger.canonical import canonical_bytes
 from ledger.checkpoint import sign_checkpoint
-from ledger.errors import InputError
 from tests.builders import LEDGER_ID, province, signer_for
 from tests.integration.reports import Found, found
 from tests.integration.bundles import (
@@ -37,11 +35,17 @@ from tests.integration.bundles import (
     FIRST,
     SIZE,
     FIG,
+    LINE_MALFORMED,
+    MANIFEST,
     OTHER_LEDGER,
     TRUSTED,
     add,
-    sealed_province,
-    sha256,
+    copy_of,
+    edit_manifest,
+    exported_bundle,
+    lines,
+    put,
+    relist,
 )
 
 pytestmark = pytest.mark.usefixtures("verify_chunks")
@@ -50,11 +54,7 @@ pytestmark = pytest.mark.usefixtures("verify_chunks")
 # -- verifying a pristine bundle -------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("pristine")
-    p = sealed_province(f"sqlite:///{root}/ledger.db")
-    export(p.app, root / "bundle")
-    p.app.close()
-    return root / "bundle"
+    return exported_bundle(tmp_path_factory.mktemp("pristine"))
 
 
 @pytest.fixture(scope="module")
@@ -95,27 +95,6 @@ class Kit:
     """What a mutation may need beyond the bundle itself."""
 
     foreign_note: str
-
-
-def lines(d: Path, name: str = "events.jsonl") -> list[bytes]:
-    return (d / name).read_bytes().splitlines(keepends=True)
-
-
-def put(d: Path, new: list[bytes], name: str = "events.jsonl") -> None:
-    (d / name).write_bytes(b"".join(new))
-
-
-def relist(d: Path, name: str = "events.jsonl") -> None:
-    """Make the manifest list the file's new SHA-256, as a careful tamperer would."""
-    path = d / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["files"][name] = sha256(d / name)
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def edit_manifest(d: Path, **changes: Any) -> None:
-    path = d / "manifest.json"
-    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), **changes}), encoding="utf-8")
 
 
 def reseq(line: bytes, seq: int) -> bytes:
@@ -261,9 +240,7 @@ def every_line_respaced_and_reordered(d: Path, kit: Kit) -> None:
 Y, L = YUEXI, LINQUAN
 EDITED = {(FIG, L, 2, "record.hash_mismatch"), (FIG, L, 2, "log.hash_mismatch"), (FIG, L, 2, "signature.invalid"),
           (FIG + 1, L, 3, "chain.prev_mismatch"), (SIZE, None, None, "checkpoint.root_mismatch")}
-MANIFEST = (None, None, None, "bundle.manifest")
 FILE_HASH = (None, None, None, "bundle.file_hash")
-LINE_MALFORMED = (None, None, None, "bundle.line_malformed")
 BEYOND = (SIZE, None, None, "checkpoint.beyond_log")
 ROOTS = {(FIRST, None, None, "checkpoint.root_mismatch"), (SIZE, None, None, "checkpoint.root_mismatch")}
 
@@ -304,10 +281,6 @@ TAMPERS: dict[str, tuple[Callable[[Path, Kit], None], Found]] = {
 @pytest.fixture
 def kit(foreign_note: str) -> Kit:
     return Kit(foreign_note)
-
-
-def copy_of(pristine: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(pristine, tmp_path / "bundle"))
 
 
 @pytest.mark.parametrize("tamper", TAMPERS.values(), ids=TAMPERS.keys())
@@ -351,123 +324,3 @@ def test_lines_rewritten_with_other_spacing_but_the_same_content_still_verify(
     assert (bundle / "events.jsonl").read_bytes() != (pristine / "events.jsonl").read_bytes()
     report = verify_bundle(bundle, trusted_authority=TRUSTED)
     assert report.ok and report.problems == [] and report.warnings == []
-
-
-# -- garbage: reported, never raised ---------------------------------------------------------------
-def noise(n: int) -> bytes:
-    return random.Random(n).randbytes(n)
-
-
-GARBAGE_FILES: dict[str, tuple[str, bytes, str]] = {
-    # file, its new content, a code the report must hold
-    "events-random-bytes": ("events.jsonl", noise(5000), "bundle.line_malformed"),
-    "events-empty": ("events.jsonl", b"", "ledger.empty"),
-    "events-a-blank-line": ("events.jsonl", b"\n", "bundle.line_malformed"),
-    "events-json-but-not-an-object": ("events.jsonl", b'[1, 2]\n"x"\nnull\n', "bundle.line_malformed"),
-    "events-record-null": ("events.jsonl", b'{"seq": 1, "hash": "x", "sig": "y", "record": null}\n',
-                           "record.malformed"),
-    "events-a-float-in-the-record": ("events.jsonl", b'{"seq": 1, "hash": "x", "sig": "y", "record": {"a": 1.5}}\n',
-                                     "bundle.line_malformed"),
-    "events-nan": ("events.jsonl", b'{"seq": 1, "hash": "x", "sig": "y", "record": {"a": NaN}}\n',
-                   "bundle.line_malformed"),
-    "events-huge-seq": ("events.jsonl", b'{"seq": 99999999999999999999999, "hash": "x", "sig": "y", "record": {}}\n',
-                        "seq.gap"),
-    "events-not-utf8": ("events.jsonl", b'{"seq": 1, "hash": "\xff\xfe", "sig": "y", "record": {}}\n',
-                        "bundle.line_malformed"),
-    "checkpoints-random-bytes": ("checkpoints.jsonl", noise(700), "checkpoint.malformed"),
-    "checkpoints-wrong-types": ("checkpoints.jsonl", b'{"size": "38", "note": 5}\n{"size": true, "note": "x"}\n[1]\n',
-                                "checkpoint.malformed"),
-    "checkpoints-a-note-that-is-not-a-note": ("checkpoints.jsonl", b'{"size": 38, "note": "not a note"}\n',
-                                              "checkpoint.signature"),
-    "authority-random-bytes": ("authority.vkey", noise(64), "bundle.authority_vkey"),
-}
-
-
-@pytest.mark.parametrize("garbage", GARBAGE_FILES.values(), ids=GARBAGE_FILES.keys())
-def test_a_garbage_file_in_a_bundle_is_reported_not_raised(pristine: Path, tmp_path: Path,
-                                                          garbage: tuple[str, bytes, str]) -> None:
-    name, content, code = garbage
-    bundle = copy_of(pristine, tmp_path)
-    (bundle / name).write_bytes(content)
-
-    unlisted = verify_bundle(bundle, trusted_authority=TRUSTED)
-    relist(bundle, name)
-    listed = verify_bundle(bundle, trusted_authority=TRUSTED)
-
-    assert "bundle.file_hash" in {p.code for p in unlisted.problems}
-    assert code in {p.code for p in listed.problems} and not listed.ok
-
-
-BROKEN_MANIFESTS: dict[str, Callable[[Path], None]] = {
-    "missing": lambda d: (d / "manifest.json").unlink(),
-    "not-json": lambda d: (d / "manifest.json").write_bytes(noise(300)),
-    "empty": lambda d: (d / "manifest.json").write_bytes(b""),
-    "a-list": lambda d: (d / "manifest.json").write_text("[1, 2]"),
-    "another-format": lambda d: edit_manifest(d, format="sigstore-bundle"),
-    "version-2": lambda d: edit_manifest(d, version=2),
-    "a-directory": lambda d: ((d / "manifest.json").unlink(), (d / "manifest.json").mkdir()),
-}
-
-
-@pytest.mark.parametrize("breaks", BROKEN_MANIFESTS.values(), ids=BROKEN_MANIFESTS.keys())
-def test_a_bundle_without_a_readable_version_1_manifest_is_bad_input(pristine: Path, tmp_path: Path,
-                                                                     breaks: Callable[[Path], None]) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    breaks(bundle)
-
-    with pytest.raises(InputError, match="--bundle"):
-        verify_bundle(bundle, trusted_authority=TRUSTED)
-
-
-def test_a_manifest_that_lists_no_files_is_reported(pristine: Path, tmp_path: Path) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    edit_manifest(bundle, files=["events.jsonl"])
-
-    assert found(verify_bundle(bundle, trusted_authority=TRUSTED)) == {MANIFEST}
-
-
-DEEP = b"[" * 100_000 + b"]" * 100_000
-
-
-def test_a_deeply_nested_events_line_is_reported_as_malformed(pristine: Path, tmp_path: Path) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    put(bundle, [*lines(bundle)[:-1], DEEP + b"\n"])
-
-    assert LINE_MALFORMED in found(verify_bundle(bundle, trusted_authority=TRUSTED))
-
-
-def test_a_deeply_nested_checkpoints_line_is_reported_as_malformed(pristine: Path, tmp_path: Path) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    (bundle / "checkpoints.jsonl").write_bytes(DEEP + b"\n")
-
-    assert (None, None, None, "checkpoint.malformed") in found(verify_bundle(bundle, trusted_authority=TRUSTED))
-
-
-def test_a_deeply_nested_manifest_is_bad_input(pristine: Path, tmp_path: Path) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    (bundle / "manifest.json").write_bytes(DEEP)
-
-    with pytest.raises(InputError):
-        verify_bundle(bundle, trusted_authority=TRUSTED)
-
-
-def test_a_record_holding_a_lone_surrogate_escape_is_reported_not_raised(pristine: Path, tmp_path: Path) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    new = lines(bundle)
-    new[FIG - 1] = new[FIG - 1].replace(b'"payload":{', b'"payload":{"note":"\\ud800",', 1)
-    put(bundle, new)
-    relist(bundle)
-
-    report = verify_bundle(bundle, trusted_authority=TRUSTED)
-
-    assert not report.ok and any(p.seq == FIG for p in report.problems)
-
-
-def test_an_event_line_whose_seq_is_a_boolean_is_malformed(pristine: Path, tmp_path: Path) -> None:
-    bundle = copy_of(pristine, tmp_path)
-    new = lines(bundle)
-    new[0] = new[0].replace(b'{"seq": 1,', b'{"seq": true,', 1)
-    put(bundle, new)
-    relist(bundle)
-
-    assert LINE_MALFORMED in found(verify_bundle(bundle, trusted_authority=TRUSTED))
