@@ -22,7 +22,9 @@ from benchmarks.workload import build_ledger, close
 from domain import scenario
 from ledger.record import open_envelope
 from ledger.store import iter_log
-from ledger.verify import CHUNK, Position, check_chunk, verify_store
+from ledger.verify import Position, verify_store
+from ledger.verify_record import check_chunk
+from ledger.verify_source import CHUNK
 from tests.builders import signer_for
 
 Triple = tuple[bytes, bytes, bytes]

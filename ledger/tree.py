@@ -8,9 +8,10 @@ stored node or a combination of O(log n) of them — proofs never rehash leaves.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 
-from ledger.rfc9162 import EMPTY_ROOT, leaf_hash, node_hash
+from ledger.rfc9162 import EMPTY_ROOT, LEAF_PREFIX, NODE_PREFIX, leaf_hash, node_hash
 
 Node = tuple[int, int, bytes]  # (level, index, hash)
 
@@ -56,6 +57,30 @@ def perfect_range(lo: int, hi: int) -> tuple[int, int]:
     return width.bit_length() - 1, lo // width
 
 
+def compact_range(first: int, leaves: Sequence[bytes]) -> list[tuple[int, bytes]]:
+    """The perfect subtrees that leaves ``[first, first + len(leaves))`` of any tree make up,
+    left to right, as (width, hash): each starts at a multiple of its width, as large as the
+    range allows (at most 2·log2 n of them). ``leaves`` are leaf inputs (record hashes).
+
+    This is how a verifier's workers hash the tree over their chunks, leaving the ordered walk
+    to join O(log n) subtrees per chunk instead of hashing every leaf itself.
+    """
+    sha256 = hashlib.sha256
+    out: list[tuple[int, bytes]] = []
+    at, i, n = first, 0, len(leaves)
+    while i < n:
+        width = at & -at or 1 << (n - i).bit_length()
+        while width > n - i:
+            width >>= 1
+        level = [sha256(LEAF_PREFIX + data).digest() for data in leaves[i:i + width]]
+        while len(level) > 1:
+            level = [sha256(NODE_PREFIX + level[k] + level[k + 1]).digest() for k in range(0, len(level), 2)]
+        out.append((width, level[0]))
+        at += width
+        i += width
+    return out
+
+
 class Accumulator:
     """The tree's right edge in memory: append leaves one by one, read the root at any time.
 
@@ -74,6 +99,21 @@ class Accumulator:
             index >>= 1
         self._edge.append(h)
         self.size += 1
+
+    def add_perfect(self, width: int, h: bytes) -> None:
+        """Append ``width`` leaves at once by the hash of the perfect subtree they form.
+
+        Requires ``width`` a power of two and the size a multiple of it (so the subtree is
+        one of the tree's: RFC 9162 §2.1 splits at the largest power of two below the size).
+        """
+        if width <= 0 or width & (width - 1) or self.size % width:
+            raise ValueError(f"{width} leaves at size {self.size} are not a perfect subtree of the tree")
+        index = self.size // width
+        while index & 1:
+            h = node_hash(self._edge.pop(), h)
+            index >>= 1
+        self._edge.append(h)
+        self.size += width
 
     def root(self) -> bytes:
         if not self._edge:

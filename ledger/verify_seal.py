@@ -9,6 +9,7 @@ a stronger check than a consistency proof handed over by the log itself.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from ledger.checkpoint import open_checkpoint, parse_checkpoint_text
@@ -25,6 +26,7 @@ class Seal:
     accumulator: Accumulator = field(default_factory=Accumulator)
     roots: dict[int, bytes] = field(default_factory=dict)
     wanted: set[int] = field(default_factory=set)
+    wanted_in_order: list[int] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         for size, note, _problem in self.checkpoints:
@@ -32,11 +34,33 @@ class Seal:
             for candidate in (size, claimed):
                 if isinstance(candidate, int):
                     self.wanted.add(candidate)
+        self.wanted_in_order = sorted(self.wanted)
 
     def add(self, leaf: bytes) -> None:
         self.accumulator.add(leaf)
         if self.accumulator.size in self.wanted:
             self.roots[self.accumulator.size] = self.accumulator.root()
+
+    def add_range(self, first: int, subtrees: list[tuple[int, bytes]]) -> bool:
+        """Add a chunk's leaves by their compact range (``ledger.tree.compact_range`` of leaves
+        ``first``… as a worker hashed them), if the tree is at size ``first`` and no
+        checkpoint size falls inside one of the subtrees; otherwise add nothing and say so
+        (the leaves are then added one by one)."""
+        if first != self.accumulator.size:
+            return False
+        ends, end = set(), first
+        for width, _ in subtrees:
+            end += width
+            ends.add(end)
+        wanted = self.wanted_in_order
+        for size in wanted[bisect.bisect_right(wanted, first):bisect.bisect_left(wanted, end)]:
+            if size not in ends:
+                return False
+        for width, h in subtrees:
+            self.accumulator.add_perfect(width, h)
+            if self.accumulator.size in self.wanted:
+                self.roots[self.accumulator.size] = self.accumulator.root()
+        return True
 
     def check_announced(self, note: object, seq: int, origin: str, authority: bytes) -> str | None:
         """Why the checkpoint an ExitAnnounced carries is not a stored checkpoint of this log, if so."""

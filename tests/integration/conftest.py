@@ -26,9 +26,9 @@ def verify_chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     database or bundle themselves and send back what they found."""
     if request.param == "in workers":
         import ledger.bundle
-        import ledger.verify
+        import ledger.verify_source
 
-        monkeypatch.setattr(ledger.verify, "CHUNK", 7)
+        monkeypatch.setattr(ledger.verify_source, "CHUNK", 7)
         monkeypatch.setattr(ledger.bundle, "BLOCK", 1500)
     return str(request.param)
 
