@@ -4,19 +4,17 @@ before it left it, hashed in order, signed, and handed to the event store in ent
 from __future__ import annotations
 
 import base64
-import multiprocessing
-from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import domain
 from domain import Act, Actor, CaseRef, DomainError, Stream
+from ledger.batch_signing import Signing
 from ledger.checkpoint import open_checkpoint
 from ledger.errors import InputError, LedgerError, RefusedError, StoreError
 from ledger.keys import b64, key_id
-from ledger.record import GENESIS_PREV, Sealed, build_record, hashed
+from ledger.record import GENESIS_PREV, build_record, hashed
 from ledger.signing import Signer
 
 if TYPE_CHECKING:
@@ -58,7 +56,7 @@ class Batch:
     events: list[Any] = field(default_factory=list)
     new_hashes: set[str] = field(default_factory=set)
     keys: dict[str, str] = field(default_factory=dict)
-    signing: Signing = field(default_factory=lambda: Signing())
+    signing: Signing = field(default_factory=Signing)
 
     def aggregate(self, stream: str) -> Stream | None:
         if stream not in self.aggregates:
@@ -171,45 +169,3 @@ class Batch:
         self.signing.add(stream_id, version, body, digest, entry.signer)
         self.new_hashes.add(digest)
         return Receipt(0, digest, entry.stream, version, entry.type)
-
-
-class Signing:
-    """Signs a large batch's bodies on the other core while this process decides the next ones.
-
-    A record's ``prev`` is the hash of the body before it, never its signature, so bodies can be
-    decided and hashed in order while their signatures are made in a forked helper process (a
-    thread gained half as much: the deciding holds the GIL). Batches under :attr:`CHUNK` entries
-    (every single ``record``) are signed inline, with no process started.
-    """
-
-    CHUNK = 1024
-
-    def __init__(self) -> None:
-        self._pending: list[tuple[UUID, int, bytes, str, Signer]] = []
-        self._jobs: list[Any] = []
-        self._pool: ProcessPoolExecutor | None = None
-
-    def add(self, stream_id: UUID, version: int, body: bytes, digest: str, signer: Signer) -> None:
-        self._pending.append((stream_id, version, body, digest, signer))
-        if len(self._pending) >= self.CHUNK:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._jobs.append(self._pool.submit(_sign_all, self._pending))
-            self._pending = []
-
-    def envelopes(self) -> Iterator[tuple[UUID, int, bytes]]:
-        """Every (stream id, version, stored envelope) of the batch, in entry order."""
-        for job in self._jobs:
-            yield from job.result()
-        yield from _sign_all(self._pending)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _sign_all(items: list[tuple[UUID, int, bytes, str, Signer]]) -> list[tuple[UUID, int, bytes]]:
-    return [(stream_id, version, Sealed(body, digest, signer.sign(body)).envelope)
-            for stream_id, version, body, digest, signer in items]
-
-

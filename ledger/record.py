@@ -74,7 +74,12 @@ class Sealed:
 
     @property
     def envelope(self) -> bytes:
-        return _HEAD + self.hash.encode() + _MID + self.sig.encode() + _TAIL + self.body + b"}"
+        return envelope(self.body, self.hash, self.sig.encode())
+
+
+def envelope(body: bytes, hash: str, sig: bytes) -> bytes:
+    """The stored state of a signed record: ``sig`` is the record ``sig`` as ASCII bytes."""
+    return b"".join((_HEAD, hash.encode(), _MID, sig, _TAIL, body, b"}"))
 
 
 def hashed(record: dict[str, Any]) -> tuple[bytes, str]:

@@ -14,9 +14,8 @@ import nacl.exceptions
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ledger.errors import InputError, SignatureError
-from ledger.keys import PUBLIC_KEY_SIZE, SEED_SIZE, b64, b64decode, key_id
-
-SIGNATURE_SIZE = 64
+from ledger.keys import PUBLIC_KEY_SIZE, SEED_SIZE, b64decode, key_id
+from ledger.sodium_sign import SIGNATURE_SIZE, sign_b64, sign_raw
 
 
 class Signer:
@@ -40,12 +39,16 @@ class Signer:
 
     def sign(self, body: bytes) -> str:
         """Return the record ``sig`` of ``body``: standard base64 with padding of 64 bytes."""
-        return b64(self.sign_raw(body))
+        return sign_b64(self._secret, body).decode("ascii")
 
     def sign_raw(self, message: bytes) -> bytes:
         """Return the raw 64-byte Ed25519 signature of ``message``."""
-        # crypto_sign returns signature ‖ message; no SignedMessage object per call.
-        return nacl.bindings.crypto_sign(message, self._secret)[:SIGNATURE_SIZE]
+        return sign_raw(self._secret, message)
+
+    @property
+    def secret(self) -> bytes:
+        """libsodium's 64-byte secret key (seed ‖ public key), for ``ledger.sodium_sign``."""
+        return self._secret
 
     def __repr__(self) -> str:
         return f"Signer(key_id={self.key_id!r})"

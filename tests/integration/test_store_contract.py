@@ -123,7 +123,7 @@ def test_a_batch_larger_than_a_signing_chunk_is_signed_in_order_and_verifies(bar
     village = next(s for s in steps(YUEXI) if s.type == "VillageFiguresReported").payload
     entries = [entry_of(bare, opened)] + [
         bare.entry(YUEXI, "VillageFiguresReported", "340828-lg", {**village, "households": 500 + i})
-        for i in range(2500)  # more than two chunks, so the forked signer is used
+        for i in range(2500)  # many chunks, so the signer process is used
     ]
 
     receipts = bare.app.append(entries)

@@ -1,0 +1,58 @@
+"""A large batch (``exitledger import``) takes the append path's fast lanes — signatures made in a
+helper process, rows inserted in bulk — and stores exactly what appending the same entries one
+at a time stores: the same envelopes under the same seqs, and the same Merkle tree nodes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ledger.app import Entry
+from ledger.batch_signing import Signing
+from tests.builders import Province, province
+
+from .rawdb import RawDB, snapshot
+
+CASES = (("340828", "340800", "岳西县", "安庆市"), ("341221", "341200", "临泉县", "阜阳市"))
+
+
+def _entries(p: Province, count: int) -> list[Entry]:
+    out = []
+    for county, city, county_name, city_name in CASES:
+        out.append(p.entry(f"case:{county}-2017", "CaseOpened", "ah-office", {
+            "county_code": county, "county_name": county_name, "city_code": city, "city_name": city_name,
+            "tier": "national", "year": 2017}))
+    for i in range(count):
+        county = CASES[i % 2][0]
+        out.append(p.entry(f"case:{county}-2017", "VillageFiguresReported", f"{county}-lg", {
+            "as_of": "2017-10-31", "village_code": f"{county}{i:06d}", "village_name": f"示例{i}村\u2028\"",
+            "households": 300 + i, "poor_households": i % 40, "poor_population": 2 * (i % 40),
+            "per_capita_income": f"{8000 + i}.{i % 100:02d}", "exited": i % 3 != 0}))
+    return out
+
+
+def _tree(url: str) -> list[tuple[Any, ...]]:
+    with RawDB(url) as db:
+        return [(level, idx, bytes(h)) for level, idx, h in db.run("SELECT level, idx, hash FROM exitledger_tree "
+                                                                   "ORDER BY level, idx")]
+
+
+@pytest.mark.parametrize("count", [3 * Signing.CHUNK + 5])
+def test_a_large_batch_stores_the_bytes_and_tree_that_appending_one_entry_at_a_time_stores(
+    db_url: str, tmp_path: Any, count: int
+) -> None:
+    one_by_one_url = f"sqlite:///{tmp_path}/one-by-one.db"
+    batch, single = province(db_url, cases=False), province(one_by_one_url, cases=False)
+    try:
+        receipts = batch.app.append(_entries(batch, count))
+        for entry in _entries(single, count):
+            single.app.append([entry])
+    finally:
+        batch.app.close()
+        single.app.close()
+
+    stored = snapshot(db_url)
+    assert stored == snapshot(one_by_one_url)
+    assert [r.seq for r in receipts] == [row.seq for row in stored[-len(receipts):]]
+    assert _tree(db_url) == _tree(one_by_one_url)
