@@ -27,6 +27,7 @@ from ledger.keys import parse_vkey
 from ledger.record import Sealed, format_time, open_envelope
 from ledger.store import iter_log
 from ledger.verify import Position, Problem, Report, Verifier, key_hints
+from ledger.verify_source import TAIL_SPLIT
 
 FORMAT = "exitledger-bundle"
 VERSION = 1
@@ -211,8 +212,8 @@ class BundleSource:
     def chunks(self) -> Iterator[tuple[int, int, int]]:
         """(offset, length, number of the first line) of each range."""
         with open(self.path, "rb") as f:
-            offset, number = 0, 1
-            while data := f.read(BLOCK):
+            offset, number, size = 0, 1, os.fstat(f.fileno()).st_size
+            while data := f.read(BLOCK if size - offset > 4 * BLOCK else max(BLOCK // TAIL_SPLIT, 1)):
                 if not data.endswith(b"\n"):
                     data += f.readline()  # the rest of the line (or of a truncated file)
                 yield offset, len(data), number
