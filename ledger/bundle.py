@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from ledger.canonical import canonical_bytes
 from ledger.errors import InputError, LedgerError, StoreError
 from ledger.keys import parse_vkey
-from ledger.record import Sealed, format_time, open_envelope
+from ledger.record import Sealed, envelope, format_time, open_envelope
 from ledger.store import iter_log
 from ledger.verify import Position, Problem, Report, Verifier, key_hints
 from ledger.verify_source import TAIL_SPLIT
@@ -227,7 +227,14 @@ class BundleSource:
             data = f.read(length)
         positions: list[Position] = []
         problems: list[tuple[int | None, str, str]] = []
+        match = _LINE.match
         for number, line in enumerate(data.splitlines(keepends=True), start=number):
+            found = match(line)
+            if found is not None and line.endswith(b"}}\n"):  # the line as export writes it: no object built
+                seq, hash_, sig = found.group(1, 2, 3)
+                text = hash_.decode()
+                positions.append(Position(int(seq), text, envelope(line[found.end():-2], text, sig)))
+                continue
             parsed = _parse_line(number, line)
             if parsed.problem is not None:
                 problems.append((parsed.seq, "bundle.line_malformed", parsed.problem))
