@@ -77,7 +77,9 @@ class LogSource:
     def load(self, chunk: tuple[int, int]) -> tuple[list[Position], list[SourceProblem]]:
         low, high = chunk
         rows = reader(self.url).log_rows(low, high - low)  # the first high-low after low: all of (low, high]
-        return [Position(r.seq, r.hash, r.state, r.originator_id, r.version) for r in rows if r.seq <= high], []
+        # LogRow is (seq, hash, originator_id, version, state)
+        return [Position(seq, hash_, state, originator_id, version)
+                for seq, hash_, originator_id, version, state in rows if seq <= high], []
 
 
 READERS: dict[tuple[int, str], Any] = {}
