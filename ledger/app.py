@@ -228,23 +228,25 @@ class ExitLedger(Application):
 
     def _append_once(self, entries: list[Entry]) -> list[Receipt]:
         batch = Batch(self)
-        receipts: list[Receipt] = []
+        added: list[tuple[str, int]] = []  # (hash, version) of each entry
         saved = False
         try:
             for index, entry in enumerate(entries):
                 try:
-                    receipts.append(batch.add(entry))
+                    added.append(batch.add(entry))
                 except LedgerError as e:
                     e.index = index  # type: ignore[attr-defined]
                     raise
-            if not receipts:
+            if not added:
                 return []
             for stream_id, version, envelope in batch.signing.envelopes():
                 self.mapper.expect(stream_id, version, envelope)
-            # The events in entry order, straight to the event store: seq order is entry order.
+            # The events in entry order, straight to the recorder (what EventStore.put does, less
+            # a Recording and a Notification per event we never read): seq order is entry order.
+            stored = list(map(self.mapper.to_stored_event, batch.events))
             self.recorder.expected_size = self._synced
             try:
-                recordings = self.events.put(batch.events)
+                seqs = self.recorder.insert_events(stored)
             finally:
                 self.recorder.expected_size = None
             saved = True
@@ -257,11 +259,9 @@ class ExitLedger(Application):
             if not saved:  # the aggregates hold events that were never stored
                 self.mapper.forget()
                 self.forget(batch.aggregates)
-        self._synced = recordings[-1].notification.id  # our events are in the kept aggregates
-        return [
-            Receipt(recording.notification.id, r.hash, r.stream, r.version, r.type)
-            for recording, r in zip(recordings, receipts, strict=True)
-        ]
+        self._synced = seqs[-1]  # our events are in the kept aggregates
+        return [Receipt(seq, digest, entry.stream, version, entry.type)
+                for seq, (digest, version), entry in zip(seqs, added, entries, strict=True)]
 
     # -- replay -------------------------------------------------------------------------------
     def history(self, stream: str, as_of: datetime | None = None) -> list[dict[str, Any]]:

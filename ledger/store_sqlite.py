@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 from uuid import UUID
 
@@ -35,21 +36,17 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
         ]
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        # One executemany, not eventsourcing's execute per row for its rowid: seq is our position.
-        c.executemany(self.insert_events_statement,
-                      [(s.originator_id.hex, s.originator_version, s.topic, s.state) for s in stored_events])
+        # Our own bulk insert, not eventsourcing's execute per row for its rowid: seq is our position.
+        _insert_rows(c, self.events_table_name, 4, [(s.originator_id.hex, s.originator_version, s.topic, s.state)
+                                                     for s in stored_events])
         # The insert above took SQLite's write lock: MAX(seq) and the tree cannot move under us.
         hashes = [hash_of(s.state) for s in stored_events]
         c.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}")
         size = c.fetchone()[0]
         refuse_second_genesis(size, stored_events)
-        c.executemany(
-            f"INSERT INTO {LOG_TABLE} VALUES (?, ?, ?, ?)",
-            [(size + i, s.originator_id.hex, s.originator_version, h)
-             for i, (s, h) in enumerate(zip(stored_events, hashes), start=1)],
-        )
-        nodes = self._grow_tree(c, size, hashes)
-        c.executemany(f"INSERT INTO {TREE_TABLE} VALUES (?, ?, ?)", nodes)
+        _insert_rows(c, LOG_TABLE, 4, [(size + i, s.originator_id.hex, s.originator_version, h)
+                                       for i, (s, h) in enumerate(zip(stored_events, hashes), start=1)])
+        _insert_rows(c, TREE_TABLE, 3, self._grow_tree(c, size, hashes))
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
 
     @staticmethod
@@ -127,3 +124,21 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
     def add_cosignature(self, size: int, witness: str, line: str) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute(f"INSERT INTO {COSIGNATURE_TABLE} VALUES (?, ?, ?)", (size, witness, line))
+
+
+ROWS_PER_INSERT = 64
+"""Rows per INSERT statement of an append: binding, stepping and resetting a statement per row
+cost a quarter of the SQLite work of a 10,000-event batch (instructions counted)."""
+
+
+def _insert_rows(c: Any, table: str, width: int, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` of ``width`` values into ``table`` in order, :data:`ROWS_PER_INSERT` a statement."""
+    group = "(" + ",".join("?" * width) + ")"
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    values = list(chain.from_iterable(rows))
+    if whole:
+        step = ROWS_PER_INSERT * width
+        c.executemany(f"INSERT INTO {table} VALUES " + ",".join([group] * ROWS_PER_INSERT),
+                      [values[i : i + step] for i in range(0, whole * width, step)])
+    if whole < len(rows):
+        c.execute(f"INSERT INTO {table} VALUES " + ",".join([group] * (len(rows) - whole)), values[whole * width :])

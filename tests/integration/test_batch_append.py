@@ -4,12 +4,16 @@ at a time stores: the same envelopes under the same seqs, and the same Merkle tr
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.app import Entry
 from ledger.batch_signing import Signing
+from ledger.store_sqlite import ROWS_PER_INSERT, _insert_rows
 from tests.builders import Province, province
 
 from .rawdb import RawDB, snapshot
@@ -56,3 +60,20 @@ def test_a_large_batch_stores_the_bytes_and_tree_that_appending_one_entry_at_a_t
     assert stored == snapshot(one_by_one_url)
     assert [r.seq for r in receipts] == [row.seq for row in stored[-len(receipts):]]
     assert _tree(db_url) == _tree(one_by_one_url)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(-2**63, 2**63 - 1), st.text(max_size=5), st.binary(max_size=8) | st.none()),
+                     max_size=3 * ROWS_PER_INSERT + 3))
+def test_bulk_inserts_leave_the_rows_and_rowids_that_one_insert_per_row_leaves(rows: list[tuple[Any, ...]]) -> None:
+    bulk, single = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    for db in (bulk, single):
+        db.execute("CREATE TABLE t (a INTEGER, b TEXT, c BLOB)")
+
+    _insert_rows(bulk.cursor(), "t", 3, rows)
+    single.executemany("INSERT INTO t VALUES (?, ?, ?)", rows)
+
+    def dump(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+        return db.execute("SELECT rowid, a, b, c, typeof(c) FROM t ORDER BY rowid").fetchall()
+
+    assert dump(bulk) == dump(single)
