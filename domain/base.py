@@ -9,10 +9,10 @@ already holds every field the ledger derives, so the signer signs them too.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from eventsourcing.domain import Aggregate
 
@@ -67,8 +67,7 @@ class Actor:
     revoked: bool = False
 
 
-@dataclass(frozen=True)
-class CaseRef:
+class CaseRef(NamedTuple):
     """What an inquiry needs to know of a case stream."""
 
     stream: str
@@ -76,21 +75,21 @@ class CaseRef:
     city_code: str
 
 
-@dataclass(frozen=True)
-class Act:
+class Act(NamedTuple):
     """Everything the domain needs to decide one event, supplied by the ledger.
 
     ``recorded_at`` is the UTC time the ledger stamps on the record. The look-ups let the
-    domain check references without knowing how the ledger stores anything.
+    domain check references without knowing how the ledger stores anything. (A named tuple,
+    like :class:`CaseRef`: the ledger builds one per event it appends.)
     """
 
     actor: Actor
     recorded_at: datetime
     incidence_limit: Decimal = Decimal("2")
     province_code: str = ""
-    known_event: Callable[[str], bool] = field(default=lambda _h: False)
-    find_actor: Callable[[str], Actor | None] = field(default=lambda _a: None)
-    find_case: Callable[[str], CaseRef | None] = field(default=lambda _s: None)
+    known_event: Callable[[str], bool] = lambda _h: False
+    find_actor: Callable[[str], Actor | None] = lambda _a: None
+    find_case: Callable[[str], CaseRef | None] = lambda _s: None
 
 
 class Stream(Aggregate):

@@ -118,8 +118,8 @@ def authorize(
         what = f"FiguresReported with source {payload['source']}"
     else:
         roles = SIGNERS[type]
-    who = f"actor {actor.id} ({actor.role}, {actor.jurisdiction}) may not sign {what} on {stream}"
     if actor.role not in roles:
+        who = _who(actor, what, stream)
         if type == "RectificationOpened":
             raise Forbidden(f"{who}: needs an official role, not ledger_authority")
         by_place: dict[str, list[str]] = {}
@@ -133,4 +133,8 @@ def authorize(
     allowed = jurisdictions(actor.role, province_code, case)
     if actor.jurisdiction not in allowed:
         place = _either(allowed) if allowed else "a known case"
-        raise Forbidden(f"{who}: needs {actor.role} of {place}")
+        raise Forbidden(f"{_who(actor, what, stream)}: needs {actor.role} of {place}")
+
+
+def _who(actor: Actor, what: str, stream: str) -> str:
+    return f"actor {actor.id} ({actor.role}, {actor.jurisdiction}) may not sign {what} on {stream}"
