@@ -5,16 +5,22 @@ at a time stores: the same envelopes under the same seqs, and the same Merkle tr
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.app import Entry
+from eventsourcing.persistence import IntegrityError
+
+from ledger.app import Entry, ExitLedger
 from ledger.batch_signing import Signing
+from ledger.store import StaleState
 from ledger.store_sqlite import ROWS_PER_INSERT, _insert_rows
-from tests.builders import Province, province
+from ledger.verify import verify_store
+from tests.builders import Province, StepClock, province
 
 from .rawdb import RawDB, snapshot
 
@@ -77,3 +83,50 @@ def test_bulk_inserts_leave_the_rows_and_rowids_that_one_insert_per_row_leaves(r
         return db.execute("SELECT rowid, a, b, c, typeof(c) FROM t ORDER BY rowid").fetchall()
 
     assert dump(bulk) == dump(single)
+
+
+def test_a_bulk_insert_that_collides_midway_stores_nothing_and_the_writer_decides_again(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # B's batch fills a whole 64-row statement on a fresh case, then collides (same case, same
+    # version) with what A stored meanwhile: the database refuses the batch, the rows of the
+    # statements before the collision go too, and B's second attempt is stored whole.
+    a = province(db_url, cases=False)
+    b_app = ExitLedger(db_url, clock=StepClock(datetime(2018, 1, 1, tzinfo=timezone.utc)))
+    b = Province(b_app, a.signers)
+    yuexi, linquan = _entries(a, 0)
+    a.app.append([yuexi])
+    b.app.append([linquan])
+    b.app.load(yuexi.stream)  # B keeps YUEXI at v1
+    village = dict(_entries(a, 1)[-1].payload)
+    a.app.append([a.entry(yuexi.stream, "VillageFiguresReported", "340828-lg", village)])  # YUEXI v2
+    refusals: list[str] = []
+    insert = b.app.recorder.insert_events
+
+    def recording(stored: Any, **kwargs: Any) -> Any:
+        try:
+            return insert(stored, **kwargs)
+        except (IntegrityError, StaleState) as e:
+            refusals.append(type(e).__name__)
+            raise
+
+    monkeypatch.setattr(b.app.recorder, "insert_events", recording)
+    b.app._synced = b.app.size()  # B believes its kept YUEXI current: only the insert can tell
+    batch = [b.entry(linquan.stream, "VillageFiguresReported", "341221-lg",
+                     {**village, "village_code": f"341221{i:06d}"}) for i in range(ROWS_PER_INSERT + 6)]
+    batch.append(b.entry(yuexi.stream, "VillageFiguresReported", "340828-lg", village))
+    before = snapshot(db_url)
+
+    receipts = b.app.append(batch)
+
+    assert refusals == ["IntegrityError"]
+    stored = snapshot(db_url)
+    assert stored[: len(before)] == before
+    assert [r.seq for r in receipts] == [row.seq for row in stored[len(before):]] == list(
+        range(len(before) + 1, len(before) + len(batch) + 1))
+    assert receipts[-1].version == 3  # decided again on YUEXI as A left it
+    with closing(ExitLedger(db_url)) as verifier:
+        report = verify_store(verifier)
+    assert report.ok, report.problems
+    a.app.close()
+    b.app.close()
