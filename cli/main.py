@@ -6,6 +6,7 @@ line on stderr and turned into its exit code (2 bad input, 1 failed verification
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -16,7 +17,34 @@ from cli import output
 from ledger.errors import LedgerError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS = {
+    "keygen": "cli.commands_write", "init": "cli.commands_write", "record": "cli.commands_write",
+    "import": "cli.commands_write", "actor": "cli.commands_actor", "demo": "cli.commands_demo",
+    "verify": "cli.commands_read", "history": "cli.commands_read", "checkpoint": "cli.commands_log",
+    "prove": "cli.commands_log", "consistency": "cli.commands_log", "export": "cli.commands_log",
+    "status": "cli.commands_views", "figures": "cli.commands_views", "timeline": "cli.commands_views",
+    "projections": "cli.commands_views", "flags": "cli.commands_flags", "inquiry": "cli.commands_inquiry",
+    "report": "cli.commands_report",
+}
+"""Each command → the module that defines it, imported only when the command runs (or help lists
+them all): ``import`` then never loads the read models, SQLAlchemy or the report pages."""
+
+
+class LazyGroup(click.Group):
+    """The root group, whose commands register themselves when their module is imported."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # An unknown name loads every command, so that click can suggest the nearest.
+            for module in [COMMANDS[cmd_name]] if cmd_name in COMMANDS else sorted(set(COMMANDS.values())):
+                importlib.import_module(module)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="EXITLEDGER_DB", default=DEFAULT_DB, show_default=True,
               help="Database URL (sqlite:///FILE or postgresql://HOST/DB); also $EXITLEDGER_DB.")
 @click.option("--json", "json_", is_flag=True, help="Machine-readable output on stdout.")
@@ -47,10 +75,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(0)
 
 
-def _register() -> None:
-    from cli import commands_actor, commands_demo, commands_log, commands_read, commands_write  # noqa: F401
-    from cli import commands_flags, commands_inquiry, commands_report, commands_views  # noqa: F401
-
-
-_register()
 __all__ = ["cli", "main", "Context", "json_flag", "key_options", "pass_ctx", "Any"]
