@@ -21,6 +21,7 @@ all of them exist.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pickle
 import select
@@ -91,6 +92,7 @@ class _Helper:
         self._from = process.stdout.fileno()
         os.set_blocking(self._to, False)
         os.set_blocking(self._from, False)
+        _widen(self._to)
         self._out = bytearray()  # framed chunks the pipe has not taken yet
         self._in = bytearray()  # signatures read, in order
         self._keys: dict[bytes, int] = {}  # secret → its index in the helper's list
@@ -178,3 +180,12 @@ class _Helper:
                 self._process.stdin.close()  # type: ignore[union-attr]
             except OSError:
                 pass
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe to the helper hold a megabyte (Linux), not 64 KiB: the helper could otherwise
+    take only a hundred bodies per chunk of 256 sent, and sat idle while this process decided."""
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (AttributeError, OSError):  # not Linux, or a lower limit: the pipe stays as it is
+        pass
