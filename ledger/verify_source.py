@@ -58,6 +58,11 @@ class Positions:
     def load(self, chunk: list[Position]) -> tuple[list[Position], list[SourceProblem]]:
         return chunk, []
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A worker gets each chunk with its task and needs none of the positions (which may be
+        a generator, and cannot be pickled)."""
+        return Positions, ((),)
+
 
 @dataclass(frozen=True)
 class LogSource:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from ledger.verify import Position, Verifier
 from ledger.verify_source import CHUNK, TAIL_SPLIT, LogSource
 
 
@@ -27,3 +28,15 @@ def test_full_chunks_are_perfect_subtrees_and_the_last_four_chunks_worth_go_out_
         assert low % width == 0 or high == size  # aligned: one perfect subtree of the tree
     assert sum(high - low for low, high in chunks if high - low < CHUNK) <= 4 * CHUNK
     assert chunks[-2][1] - chunks[-2][0] == small
+
+
+def test_positions_given_as_a_generator_are_checked_in_workers_as_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An in-memory database is verified from an iterator of positions; with more than two
+    # chunks the verifier forks workers and sends them the source with every chunk.
+    import ledger.verify_source
+
+    monkeypatch.setattr(ledger.verify_source, "CHUNK", 3)
+    reports = [Verifier().run((Position(seq, "ab" * 32, None) for seq in range(1, 20)), workers=workers)
+               for workers in (1, 2)]
+    assert [p.as_dict() for p in reports[0].problems] == [p.as_dict() for p in reports[1].problems]
+    assert [p.code for p in reports[1].problems][:19] == ["event.missing"] * 19
