@@ -130,3 +130,23 @@ def test_a_bulk_insert_that_collides_midway_stores_nothing_and_the_writer_decide
     assert report.ok, report.problems
     a.app.close()
     b.app.close()
+
+
+def test_an_append_to_postgresql_sends_its_statements_outside_a_psycopg_pipeline(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # psycopg's pipeline mode sometimes hung on a 10,000-event batch (ledger.store_postgres).
+    if not db_url.startswith("postgresql"):
+        pytest.skip("psycopg is PostgreSQL's driver")
+    import psycopg
+
+    p = province(db_url, cases=False)
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an append opened a psycopg pipeline")
+
+    monkeypatch.setattr(psycopg.Connection, "pipeline", refused)
+    receipts = p.app.append(_entries(p, ROWS_PER_INSERT))
+
+    assert [r.version for r in receipts[-2:]] == [ROWS_PER_INSERT // 2 + 1] * 2
+    p.app.close()
