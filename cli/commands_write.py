@@ -18,6 +18,9 @@ from ledger.signed_note import vkey
 from ledger.signing import Signer
 
 
+_LINE_MEMBERS = {"type", "stream", "actor", "payload"}
+
+
 def _receipt_out(ctx: Context, receipt: Any) -> None:
     if ctx.json:
         output.emit_json(receipt.as_dict())
@@ -139,19 +142,20 @@ def import_(ctx: Context, file: str, key_dir: str, passphrase_env: str | None) -
         if not line.strip():
             continue
         item = jsonin.loads(line, f"{file} line {number}")
-        if not isinstance(item, dict) or set(item) != {"type", "stream", "actor", "payload"}:
+        if not isinstance(item, dict) or item.keys() != _LINE_MEMBERS:
             raise InputError(f'{file} line {number}: each line is an object with exactly "type", "stream", "actor", "payload"')
-        if not all(isinstance(item[k], str) for k in ("type", "stream", "actor")):
+        type_, stream, actor = item["type"], item["stream"], item["actor"]
+        if not (isinstance(type_, str) and isinstance(stream, str) and isinstance(actor, str)):
             raise InputError(f"{file} line {number}: type, stream and actor must be strings")
-        if not isinstance(item["actor"], str) or "/" in item["actor"] or item["actor"].startswith("."):
-            raise InputError(f"{file} line {number}: actor: not a valid actor id")
-        signer = signers.get(item["actor"])
+        signer = signers.get(actor)
         if signer is None:
+            if "/" in actor or actor.startswith("."):
+                raise InputError(f"{file} line {number}: actor: not a valid actor id")
             try:
-                signer = signers[item["actor"]] = ctx.signer(Path(key_dir) / f"{item['actor']}.pem", passphrase_env)
+                signer = signers[actor] = ctx.signer(Path(key_dir) / f"{actor}.pem", passphrase_env)
             except LedgerError as e:
                 raise InputError(f"{file} line {number}: {e.message}") from None
-        entries.append(Entry(item["stream"], item["type"], item["actor"], item["payload"], signer))
+        entries.append(Entry(stream, type_, actor, item["payload"], signer))
         numbers.append(number)
     if not entries:
         raise InputError(f"{file}: no events to import")

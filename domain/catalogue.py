@@ -211,7 +211,7 @@ def validate(type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     Refuses, in this order: a payload that is not an object, unknown fields, derived fields,
     missing required fields, then each field's own rule, then parts that exceed their whole.
     """
-    if not isinstance(payload, Mapping):
+    if payload.__class__ is not dict and not isinstance(payload, Mapping):  # dict: no ABC check
         raise PayloadError("payload", f"must be a JSON object (got {f.shown(payload)})")
     schema = SCHEMAS[type]
     names = payload.keys()

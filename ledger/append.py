@@ -102,7 +102,7 @@ class Batch:
 
     def add(self, entry: Entry) -> tuple[str, int]:
         """Decide, hash and queue for signing one entry; its record hash and stream version."""
-        if not isinstance(entry.payload, Mapping):
+        if type(entry.payload) is not dict and not isinstance(entry.payload, Mapping):  # dict: no ABC check
             raise InputError("payload: must be a JSON object")
         registry = self.aggregate(ACTORS) if (entry.stream != ACTORS or entry.type != "LedgerInitialised") else None
         now = self.app.clock()
