@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -161,18 +162,22 @@ def run_batch(*, n: int, rounds: int, cli: bool) -> list[Row]:
             "≥ 10,000 ev/s", lambda v: v >= 10_000),
     ]
     if cli:
-        rows.append(run_cli(n))
+        rows.append(run_cli(n, rounds))
     return rows
 
 
-def run_cli(n: int) -> Row:
-    """``exitledger import`` in a subprocess: file parsing, key loading, append, output."""
+def run_cli(n: int, rounds: int = 1) -> Row:
+    """``exitledger import`` in a subprocess: file parsing, key loading, append, output.
+
+    Each round imports into a fresh copy of the same ledger; start-up (``exitledger import
+    --help``, which loads what ``import`` loads: ``cli.main.COMMANDS``) is timed beside each
+    round and taken off it; the best round is kept."""
     from ledger.keys import private_key_from_seed, write_private_key
 
-    log(f"3. CLI: exitledger import of {n} lines")
     with tempdir() as d:
         db = os.path.join(d, "ledger.db")
-        p = new_province(db)
+        pristine = os.path.join(d, "pristine.db")
+        p = new_province(pristine)
         which = cases(CASES)
         open_cases(p, which)
         close(p.app)
@@ -191,19 +196,30 @@ def run_cli(n: int) -> Row:
                                       "payload": village_payload(c, i)}, ensure_ascii=False) + "\n")
         exe = os.path.join(os.path.dirname(sys.executable), "exitledger")
         cmd = [exe, "--db", f"sqlite:///{db}", "import", lines, "--key-dir", keys]
-        start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        # Start-up as the import command pays it: `exitledger --help` loads every command's
-        # module, `import` only its own (cli.main.COMMANDS).
-        startup_start = time.perf_counter()
-        subprocess.run([exe, "import", "--help"], capture_output=True)
-        startup = time.perf_counter() - startup_start
-    if done.returncode != 0:
-        return Row("3", "CLI exitledger import", None, note=f"failed: {done.stderr.strip()[:100]}")
+        beyond, wall, startups = [], [], []
+        for r in range(rounds):
+            log(f"3. CLI: exitledger import of {n} lines, round {r + 1}/{rounds}")
+            shutil.copyfile(pristine, db)
+            for suffix in ("-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            start = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if done.returncode != 0:
+                return Row("3", "CLI exitledger import", None, note=f"failed: {done.stderr.strip()[:100]}")
+            startup_start = time.perf_counter()
+            subprocess.run([exe, "import", "--help"], capture_output=True)
+            startup = time.perf_counter() - startup_start
+            beyond.append(rate(n, seconds - startup))
+            wall.append(rate(n, seconds))
+            startups.append(startup)
+    note = f"{max(wall):,.0f} ev/s wall, start-up included"
+    if rounds > 1:
+        note += f"; {spread(beyond)}"
     return absolute_target(
-        Row("3", f"CLI `exitledger import` of {n:,} lines, beyond the {startup:.2f} s start-up",
-            rate(n, seconds - startup), note=f"{rate(n, seconds):,.0f} ev/s wall, start-up included"),
+        Row("3", f"CLI `exitledger import` of {n:,} lines, beyond the {min(startups):.2f} s start-up",
+            max(beyond), note=note),
         "≥ 10,000 ev/s", lambda v: v >= 10_000)
 
 
