@@ -21,7 +21,6 @@ all of them exist.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pickle
 import select
@@ -102,7 +101,7 @@ class _Helper:
     @classmethod
     def start(cls) -> _Helper | None:
         """Start the helper; None (sign here) where that is impossible."""
-        if not sys.executable:
+        if not sys.executable or os.name != "posix":  # select() on pipes is POSIX's
             return None
         try:
             process = subprocess.Popen(
@@ -186,6 +185,8 @@ def _widen(fd: int) -> None:
     """Let the pipe to the helper hold a megabyte (Linux), not 64 KiB: the helper could otherwise
     take only a hundred bodies per chunk of 256 sent, and sat idle while this process decided."""
     try:
+        import fcntl  # POSIX only
+
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (AttributeError, OSError):  # not Linux, or a lower limit: the pipe stays as it is
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit: the pipe stays as it is
         pass
