@@ -279,6 +279,9 @@ def _authority_file_problem(path: Path, verifier: Verifier) -> str | None:
     return None
 
 
+_ACTORS = b'"stream":"actors"'
+
+
 def _actors_states(directory: str | os.PathLike[str]) -> Iterator[bytes | None]:
     """Envelopes of the lines that look like events of the actors stream (a cheap byte scan)."""
     try:
@@ -286,9 +289,22 @@ def _actors_states(directory: str | os.PathLike[str]) -> Iterator[bytes | None]:
     except OSError:
         return
     with f:
-        for number, line in enumerate(f, start=1):
-            if b'"stream":"actors"' in line:
-                parsed = _parse_line(number, line)
+        carry = b""  # the start of a line that an earlier block cut
+        while block := f.read(BLOCK):
+            first, last = block.find(b"\n") + 1, block.rfind(b"\n") + 1
+            if not first:
+                carry += block
+                continue
+            head = carry + block[:first]
+            lines = [head] if _ACTORS in head else []
+            at = block.find(_ACTORS, first, last)  # whole lines, searched in place: actors lines are few
+            while at != -1:
+                stop = block.find(b"\n", at) + 1
+                lines.append(block[block.rfind(b"\n", 0, at) + 1:stop])
+                at = block.find(_ACTORS, stop, last)
+            carry = block[last:]
+            for line in lines:
+                parsed = _parse_line(0, line)  # the line number only names problems, unused here
                 if parsed.position is not None:
                     yield parsed.position.state
 

@@ -324,3 +324,18 @@ def test_lines_rewritten_with_other_spacing_but_the_same_content_still_verify(
     assert (bundle / "events.jsonl").read_bytes() != (pristine / "events.jsonl").read_bytes()
     report = verify_bundle(bundle, trusted_authority=TRUSTED)
     assert report.ok and report.problems == [] and report.warnings == []
+
+
+@pytest.mark.parametrize("block", [1 << 20, 1500, 97, 5])
+def test_the_actors_scan_finds_every_actors_line_whatever_blocks_cut_the_file(pristine: Path, block: int,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The keys handed to the workers up front come from a byte scan that jumps from match to
+    # match inside blocks; a line cut by a block boundary must not be lost.
+    import ledger.bundle
+
+    monkeypatch.setattr(ledger.bundle, "BLOCK", block)
+    expected = [line[:-1] for line in lines(pristine) if b'"stream":"actors"' in line]
+    found_states = list(ledger.bundle._actors_states(pristine))
+    assert len(found_states) == len(expected) > 3
+    for state, line in zip(found_states, expected):
+        assert state is not None and state[-200:-1] in line
