@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from ledger.canonical import canonical_bytes
 from ledger.errors import InputError, LedgerError, StoreError
 from ledger.keys import parse_vkey
-from ledger.record import Sealed, envelope, format_time, open_envelope
+from ledger.record import Sealed, envelope, format_time, open_envelope, split_envelope
 from ledger.store import iter_log
 from ledger.verify import Position, Problem, Report, Verifier, key_hints
 from ledger.verify_source import TAIL_SPLIT
@@ -104,11 +104,10 @@ def _export(app: Any, directory: Path, csv_columns: Sequence[str] | None,
     for row in iter_log(app.recorder):
         if row.state is None or row.seq != count + 1:
             raise StoreError(f"seq {count + 1} is missing from the database; run `exitledger verify`")
-        sealed = open_envelope(row.state)
-        lines.append(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": %s}\n' % (
-            row.seq, sealed.hash.encode(), sealed.sig.encode(), sealed.body))
+        body, stored_hash, sig = split_envelope(row.state)
+        lines.append(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": %s}\n' % (row.seq, stored_hash, sig, body))
         if table is not None:
-            table.add(row.seq, sealed)
+            table.add(row.seq, open_envelope(row.state))
         count += 1
         if len(lines) >= 2000:  # one write (and one hash update) per page of lines
             events.write(b"".join(lines))

@@ -108,7 +108,13 @@ def open_envelope(state: bytes) -> Sealed:
     Raises :class:`EnvelopeError` when the framing is wrong; says nothing of whether the hash or
     signature are right (verification does that).
     """
-    state = bytes(state)
+    body, stored_hash, sig = split_envelope(bytes(state))
+    return Sealed(body=body, hash=stored_hash.decode("ascii"), sig=sig.decode("ascii"))
+
+
+def split_envelope(state: bytes) -> tuple[bytes, bytes, bytes]:
+    """:func:`open_envelope` as three byte strings (body, hash, sig), for a caller that writes
+    them out again (export) and need not build a :class:`Sealed` per event."""
     if (
         len(state) <= BODY_FROM
         or not state.startswith(_HEAD)
@@ -117,12 +123,10 @@ def open_envelope(state: bytes) -> Sealed:
         or not state.endswith(b"}")
     ):
         raise EnvelopeError("stored event is not a signed-record envelope")
-    try:
-        stored_hash = state[HASH_AT].decode("ascii")
-        sig = state[SIG_AT].decode("ascii")
-    except UnicodeDecodeError:
-        raise EnvelopeError("stored hash or signature is not ASCII") from None
-    return Sealed(body=state[BODY_FROM:-1], hash=stored_hash, sig=sig)
+    stored_hash, sig = state[HASH_AT], state[SIG_AT]
+    if not (stored_hash.isascii() and sig.isascii()):
+        raise EnvelopeError("stored hash or signature is not ASCII")
+    return state[BODY_FROM:-1], stored_hash, sig
 
 
 def export_line(seq: int, sealed: Sealed) -> bytes:
