@@ -257,27 +257,27 @@ class Verifier:
         return verdict
 
     def _genesis(self, record: Checked) -> None:
-        payload = record.payload
+        payload, at = record.payload, (1, record.stream, record.version)
         if record.type != "LedgerInitialised" or record.stream != "actors":
-            self.problem(1, record.stream, record.version, "authority.genesis", "seq 1 must be LedgerInitialised on the actors stream")
+            self.problem(*at, "authority.genesis", "seq 1 must be LedgerInitialised on the actors stream")
             return
         self.state.ledger = record.ledger
         self.report.ledger = self.state.ledger
         origin = payload.get("origin")
         if origin != f"exitledger/{self.state.ledger}":
-            self.problem(1, record.stream, record.version, "authority.genesis", f"the origin must be exitledger/{self.state.ledger}")
+            self.problem(*at, "authority.genesis", f"the origin must be exitledger/{self.state.ledger}")
         self.state.origin = origin if isinstance(origin, str) else None
         self.state.province_code = str(payload.get("province_code", ""))
         raw = raw_key(payload.get("authority_public_key"))
         self.state.authority_key = raw
         if raw is None:
-            self.problem(1, record.stream, record.version, "authority.genesis", "the genesis declares no valid authority key")
+            self.problem(*at, "authority.genesis", "the genesis declares no valid authority key")
             return
         if self.trusted_authority is not None and raw != self.trusted_authority:
-            self.problem(1, record.stream, record.version, "authority.untrusted",
+            self.problem(*at, "authority.untrusted",
                          "the genesis authority key is not the trusted authority key given")
         if record.key != key_id_of(raw):
-            self.problem(1, record.stream, record.version, "authority.genesis", "the genesis is not signed by the authority key it declares")
+            self.problem(*at, "authority.genesis", "the genesis is not signed by the authority key it declares")
         self.state.keys[key_id_of(raw)] = raw
 
     def _set_actor(self, actor: Actor) -> None:
@@ -318,7 +318,8 @@ def verify_store(app: Any, *, trusted_authority: bytes | None = None, workers: i
     """Verify the ledger in ``app``'s database; step (9) checks for events the log lacks."""
     from ledger.store import iter_log
 
-    checkpoints = [(size, note, None) for size, note in app.checkpoint_notes()]
+    checkpoints: list[tuple[int | None, str | None, str | None]] = [
+        (size, note, None) for size, note in app.checkpoint_notes()]
     try:
         hints = key_hints(r.state for r in iter_log(app.recorder, originator_id=app.stream_id("actors")))
     except LedgerError:  # no readable genesis: the walk will say why

@@ -191,7 +191,7 @@ def _record_problems(canonical: bool, actual: str, stored_hash: str, log_hash: s
     return tuple(problems)
 
 
-def _stream_id(ledger: str, stream: str, known: dict[Any, Any]) -> str | None:
+def _stream_id(ledger: Any, stream: Any, known: dict[Any, Any]) -> str | None:
     """The aggregate id (hex) a database stores ``stream`` of ``ledger`` under (SPEC §1), or
     None when the ledger id is no UUID; remembered in ``known``."""
     pair = (ledger, stream)
