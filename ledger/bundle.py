@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from ledger.canonical import canonical_bytes
 from ledger.errors import InputError, LedgerError, StoreError
 from ledger.keys import parse_vkey
-from ledger.record import Sealed, envelope, format_time, open_envelope, split_envelope
+from ledger.record import Sealed, envelope, export_line, format_time, open_envelope, split_envelope
 from ledger.store import iter_log
 from ledger.verify import Position, Problem, Report, Verifier, key_hints
 from ledger.verify_source import TAIL_SPLIT
@@ -104,8 +104,7 @@ def _export(app: Any, directory: Path, csv_columns: Sequence[str] | None,
     for row in iter_log(app.recorder):
         if row.state is None or row.seq != count + 1:
             raise StoreError(f"seq {count + 1} is missing from the database; run `exitledger verify`")
-        body, stored_hash, sig = split_envelope(row.state)
-        lines.append(b'{"seq": %d, "hash": "%s", "sig": "%s", "record": %s}\n' % (row.seq, stored_hash, sig, body))
+        lines.append(export_line(row.seq, *split_envelope(row.state)))
         if table is not None:
             table.add(row.seq, open_envelope(row.state))
         count += 1
@@ -227,13 +226,10 @@ class BundleSource:
             data = f.read(length)
         positions: list[Position] = []
         problems: list[tuple[int | None, str, str]] = []
-        match = _LINE.match
         for number, line in enumerate(data.splitlines(keepends=True), start=number):
-            found = match(line)
-            if found is not None and line.endswith(b"}}\n"):  # the line as export writes it: no object built
-                seq, hash_, sig = found.group(1, 2, 3)
-                text = hash_.decode()
-                positions.append(Position(int(seq), text, envelope(line[found.end():-2], text, sig)))
+            exported = _exported(line)
+            if exported is not None:
+                positions.append(exported)
                 continue
             parsed = _parse_line(number, line)
             if parsed.problem is not None:
@@ -244,15 +240,23 @@ class BundleSource:
         return positions, problems
 
 
+def _exported(line: bytes) -> Position | None:
+    """The position of a line exactly as export writes it (one regex match, no object in
+    between), or None for any other line, which :func:`_parse_line` then reads as JSON."""
+    found = _LINE.match(line)
+    if found is None or not line.endswith(b"}}\n"):
+        return None
+    seq, hash_, sig = found.group(1, 2, 3)
+    text = hash_.decode()
+    return Position(int(seq), text, envelope(line[found.end():-2], text, sig))
+
+
 def _parse_line(number: int, line: bytes) -> BundleLine:
     if not line.endswith(b"\n"):
         return BundleLine(None, None, f"{EVENTS} line {number} does not end with a newline (truncated?)")
-    match = _LINE.match(line)
-    if match and line.endswith(b"}}\n"):
-        seq = int(match.group(1))
-        body = line[match.end():-2]
-        sealed = Sealed(body, match.group(2).decode(), match.group(3).decode())
-        return BundleLine(seq, Position(seq, sealed.hash, sealed.envelope), None)
+    exported = _exported(line)
+    if exported is not None:
+        return BundleLine(exported.seq, exported, None)
     try:
         item = json.loads(line)
         seq, hash_, sig, record = item["seq"], item["hash"], item["sig"], item["record"]

@@ -129,10 +129,6 @@ def split_envelope(state: bytes) -> tuple[bytes, bytes, bytes]:
     return state[BODY_FROM:-1], stored_hash, sig
 
 
-def export_line(seq: int, sealed: Sealed) -> bytes:
-    """One ``events.jsonl`` line of SPEC §2, built from the stored bytes."""
-    return (
-        b'{"seq": %d, "hash": "%s", "sig": "%s", "record": ' % (seq, sealed.hash.encode(), sealed.sig.encode())
-        + sealed.body
-        + b"}\n"
-    )
+def export_line(seq: int, body: bytes, stored_hash: bytes, sig: bytes) -> bytes:
+    """One ``events.jsonl`` line of SPEC §2, built from the stored bytes (:func:`split_envelope`)."""
+    return b'{"seq": %d, "hash": "%s", "sig": "%s", "record": %s}\n' % (seq, stored_hash, sig, body)

@@ -8,10 +8,9 @@ stored node or a combination of O(log n) of them — proofs never rehash leaves.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 
-from ledger.rfc9162 import EMPTY_ROOT, LEAF_PREFIX, NODE_PREFIX, leaf_hash, node_hash
+from ledger.rfc9162 import EMPTY_ROOT, leaf_hash, node_hash
 
 Node = tuple[int, int, bytes]  # (level, index, hash)
 
@@ -65,16 +64,15 @@ def compact_range(first: int, leaves: Sequence[bytes]) -> list[tuple[int, bytes]
     This is how a verifier's workers hash the tree over their chunks, leaving the ordered walk
     to join O(log n) subtrees per chunk instead of hashing every leaf itself.
     """
-    sha256 = hashlib.sha256
     out: list[tuple[int, bytes]] = []
     at, i, n = first, 0, len(leaves)
     while i < n:
         width = at & -at or 1 << (n - i).bit_length()
         while width > n - i:
             width >>= 1
-        level = [sha256(LEAF_PREFIX + data).digest() for data in leaves[i:i + width]]
+        level = [leaf_hash(data) for data in leaves[i:i + width]]
         while len(level) > 1:
-            level = [sha256(NODE_PREFIX + level[k] + level[k + 1]).digest() for k in range(0, len(level), 2)]
+            level = [node_hash(level[k], level[k + 1]) for k in range(0, len(level), 2)]
         out.append((width, level[0]))
         at += width
         i += width

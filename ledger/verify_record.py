@@ -28,7 +28,7 @@ import orjson
 from ledger.canonical import canonical_bytes
 from ledger.errors import LedgerError
 from ledger.keys import key_id as key_id_of
-from ledger.record import BODY_FROM, HASH_AT, RECORD_MEMBERS, SIG_AT, EnvelopeError, open_envelope
+from ledger.record import RECORD_MEMBERS, EnvelopeError, open_envelope, split_envelope
 
 
 class Position(NamedTuple):
@@ -80,7 +80,6 @@ def _unreadable(position: Position, code: str, message: str) -> tuple[Any, ...]:
 _MEMBERS = frozenset(RECORD_MEMBERS)
 _PAYLOAD_NEEDED = frozenset({"CaseOpened", "InquiryOpened", "FiguresReported", "ExitAnnounced"})
 """Types whose payload the ordered steps read; other payloads are not sent back from workers."""
-_HEAD, _MID, _TAIL = b'{"hash":"', b'","sig":"', b'","record":'
 _NOT_CANONICAL = ("record.not_canonical", "the stored body is not its RFC 8785 canonical form")
 
 
@@ -140,18 +139,12 @@ def check(position: Position, keys: dict[str, bytes], same: dict[Any, Any] | Non
     seq, log_hash, state = position.seq, position.log_hash, position.state
     if state is None:
         return _unreadable(position, "event.missing", "the log has this position but its stored event is gone")
-    if (len(state) <= BODY_FROM or not state.startswith(_HEAD) or state[HASH_AT.stop:SIG_AT.start] != _MID
-            or state[SIG_AT.stop:BODY_FROM] != _TAIL or state[-1:] != b"}"):
-        return _unreadable(position, "record.malformed", "the stored bytes are not a signed record")
-    body = state[BODY_FROM:-1]
     try:
+        body, hash_bytes, sig = split_envelope(state)  # EnvelopeError is a ValueError
         record, canonical = _parse(body)
-        stored_hash = state[HASH_AT].decode("ascii")
-        sig = state[SIG_AT]
-        if not sig.isascii():
-            raise ValueError("the signature is not ASCII")
     except (ValueError, RecursionError):
         return _unreadable(position, "record.malformed", "the stored bytes are not a signed record")
+    stored_hash = hash_bytes.decode("ascii")
     if type(record) is not dict or record.keys() != _MEMBERS:
         got = sorted(record) if isinstance(record, dict) else type(record).__name__
         return _unreadable(position, "record.malformed", f"a record has exactly the nine SPEC members (got {got})")
