@@ -65,7 +65,7 @@ def persistence_env(url: str, *, create: bool = True) -> dict[str, str]:
                 raise StoreError(f"--db {url}: no database file at {path}")
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "ledger.store_sqlite:LedgerSQLiteFactory",
             "SQLITE_DBNAME": "file::memory:?cache=shared" if path == ":memory:" else path,
             "SQLITE_LOCK_TIMEOUT": "10",
             "APPLICATION_RECORDER_TOPIC": "ledger.store_sqlite:LedgerSQLiteRecorder",

@@ -7,13 +7,60 @@ from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+import sqlite3
+
+from eventsourcing.persistence import InterfaceError, StoredEvent
+from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT, SQLiteApplicationRecorder, SQLiteConnection, SQLiteConnectionPool, SQLiteFactory,
+)
+from eventsourcing.utils import Environment, EnvType
 
 from ledger.store import (
     CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
     hash_of, refuse_second_genesis,
 )
+
+
+STATEMENT_CACHE = 64
+"""Prepared statements each connection keeps. eventsourcing opens its connections with
+``cached_statements=True``, a cache of one statement, so an append — BEGIN, the event insert,
+MAX(seq), the log and tree inserts — compiled every statement again each time: a fifth of a
+single append's time, measured (``benchmarks.run --only 2``)."""
+
+
+class LedgerSQLiteConnectionPool(SQLiteConnectionPool):
+    """eventsourcing's SQLite connection pool, with a statement cache of :data:`STATEMENT_CACHE`.
+
+    Only the ``cached_statements`` argument differs from eventsourcing 9.5's
+    ``_create_connection``; the rest (URI names, autocommit mode so that eventsourcing's explicit
+    BEGIN starts each transaction, the lock timeout, WAL for files, ``sqlite3.Row``) is kept."""
+
+    def _create_connection(self) -> SQLiteConnection:
+        try:
+            c = sqlite3.connect(
+                database=self.db_name, uri=True, check_same_thread=False, isolation_level=None,
+                cached_statements=STATEMENT_CACHE, timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
+            )
+        except (sqlite3.Error, TypeError) as e:
+            raise InterfaceError(e) from e
+        if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
+            if c.execute("PRAGMA journal_mode;").fetchone()[0].lower() != "wal":
+                c.execute("PRAGMA journal_mode=WAL;")
+                self.journal_mode_was_changed_to_wal = True
+            self.is_journal_mode_wal = True
+        c.row_factory = sqlite3.Row
+        return SQLiteConnection(sqlite_conn=c, max_age=self.max_age)
+
+
+class LedgerSQLiteFactory(SQLiteFactory):
+    """eventsourcing's SQLite factory whose datastore pools :class:`LedgerSQLiteConnectionPool`
+    connections (``PERSISTENCE_MODULE`` names this class; see ``ledger.store.persistence_env``)."""
+
+    def __init__(self, env: Environment | EnvType | None):
+        super().__init__(env)
+        theirs = self.datastore.pool  # built by SQLiteDatastore from the same settings, still unused
+        self.datastore.pool = LedgerSQLiteConnectionPool(db_name=theirs.db_name, lock_timeout=theirs.lock_timeout)
+        theirs.close()
 
 
 class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
