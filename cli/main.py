@@ -66,13 +66,23 @@ def main(argv: list[str] | None = None) -> None:
         output.stderr.print("aborted", markup=False)
         sys.exit(2)
     except click.ClickException as e:
-        e.show()
+        output.stderr.print(usage_line(e), markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
     sys.exit(0)
+
+
+def usage_line(e: click.ClickException) -> str:
+    """A click usage error as the one ``error:`` line every other bad input gets (SPEC §5),
+    pointing at the help of the command that was being parsed, instead of click's three lines
+    of usage, hint and message."""
+    line = f"error: {' '.join(e.format_message().split())}"
+    if isinstance(e, click.UsageError):
+        line += f" (see {e.ctx.command_path if e.ctx is not None else 'exitledger'} --help)"
+    return line
 
 
 __all__ = ["cli", "main", "Context", "json_flag", "key_options", "pass_ctx", "Any"]

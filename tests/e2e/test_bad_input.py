@@ -323,16 +323,26 @@ def test_import_of_nothing_or_no_file(run, province: Province, tmp_path):
     ["keygen"],
     ["--db"],
 ], ids=lambda a: " ".join(a))
-def test_usage_errors_exit_2_without_traceback_and_write_nothing(run, province: Province, args):
+def test_usage_errors_exit_2_in_one_line_and_write_nothing(run, province: Province, args):
     before = province.size()
     r = run(*province.db, *args) if args != ["--db"] else run(*args)
     assert r.code == 2, r
     assert "Traceback" not in r.stderr
-    assert "Error:" in r.stderr, r
-    if args != ["--db"]:
-        assert "Usage: exitledger" in r.stderr, r
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r
+    assert "Usage:" not in r.stderr and "--help)" in lines[0], r
     assert r.stdout == ""
     assert province.size() == before
+
+
+@pytest.mark.parametrize("args, says", [
+    (["history"], "error: Missing argument 'STREAM'. (see exitledger history --help)"),
+    (["frobnicate"], "error: No such command 'frobnicate'. (see exitledger --help)"),
+    (["actor", "list", "--no-such-option"], "error: No such option '--no-such-option'. (see exitledger actor list --help)"),
+], ids=lambda a: " ".join(a) if isinstance(a, list) else "")
+def test_a_usage_error_names_what_is_wrong_and_where_help_is(run, args, says):
+    r = run(*args)
+    assert r.code == 2 and r.stderr.strip() == says, r
 
 
 def test_help_exits_0(run):
