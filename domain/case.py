@@ -132,6 +132,7 @@ class Case(Stream):
         self.outcome: str | None = None  # None, "rejected" or "announced"
         self.last_decision: str | None = None
         self.figures: dict[str, list[Figures]] = {}  # source → its reports, oldest first
+        self.figures_as_of: dict[tuple[str, str], Figures] = {}  # (source, as_of) → its latest report
         self.application_submitted = False
         self.city_opinion: str | None = None  # the latest CityReviewCompleted's opinion
         self.city_report_submitted = False
@@ -169,7 +170,9 @@ class Case(Stream):
 
     def _on_FiguresReported(self, p: dict[str, Any], version: int) -> None:
         report = Figures(version, str(p.get("as_of", "")), str(p.get("poverty_incidence", "")))
-        self.figures.setdefault(str(p.get("source", "")), []).append(report)
+        source = str(p.get("source", ""))
+        self.figures.setdefault(source, []).append(report)
+        self.figures_as_of[(source, report.as_of)] = report
 
     def _on_ExitApplicationSubmitted(self, p: dict[str, Any], version: int) -> None:
         self.application_submitted = True

@@ -127,9 +127,9 @@ def _figures(case: Case, act: Act, payload: dict[str, Any]) -> dict[str, Any]:
     if "revises" in payload:
         _cited(case, payload, "revises", source, f"an earlier FiguresReported from source {source}")
         return payload
-    same = [r for r in case.figures.get(source, []) if r.as_of == payload["as_of"]]
-    if same:
-        payload["revises"] = _ref(case, same[-1].version)
+    same = case.figures_as_of.get((source, payload["as_of"]))  # not a scan: a case may hold many
+    if same is not None:
+        payload["revises"] = _ref(case, same.version)
     return payload
 
 
