@@ -7,7 +7,8 @@ event's gapless position in the whole ledger, computed as ``MAX(seq) + 1`` insid
 transaction that inserts the event, while the writer holds the database's write lock (SQLite's
 reserved lock; PostgreSQL's EXCLUSIVE table lock that eventsourcing takes). A rolled-back insert
 therefore consumes no number, unlike a database sequence. The same transaction stores the RFC
-9162 Merkle tree's new nodes (``ledger.tree``), so the tree never lags behind the log.
+9162 Merkle tree's new inner nodes (``ledger.tree``), so the tree never lags behind the log; its
+leaves are not stored again, the log's ``hash`` is each leaf's input.
 Backends: ``ledger.store_sqlite`` and ``ledger.store_postgres``.
 
 eventsourcing's own modules were measured faster than eventsourcing-sqlalchemy here (2.5k vs
@@ -26,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from ledger.errors import InputError, StoreError
 from ledger.record import HASH_AT
+from ledger.rfc9162 import leaf_hash
 from ledger.tree import Node, grow, right_edge
 
 LOG_TABLE = "exitledger_log"
@@ -127,7 +129,7 @@ class LogAppender:
         made = {(level, index): h for level, index, h in nodes}
         new_size = size + len(hashes)
         self._next_edge = (new_size, {k: made[k] if k in made else edge[k] for k in right_edge(new_size)})
-        return nodes
+        return [node for node in nodes if node[0]]  # level 0 is the log's hash: see stored_leaf
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         self._next_edge = None
@@ -135,6 +137,20 @@ class LogAppender:
         if self._next_edge is not None:  # committed
             self._edge, self._next_edge = self._next_edge, None
         return seqs
+
+
+def stored_leaf(log_hash: Any) -> bytes | None:
+    """The tree's leaf hash at a position, from the hash the log holds there (the leaf input);
+    None when that is no SHA-256 hex digest, as if the node were missing.
+
+    Leaves are not stored in the tree table: each would be one more row, and one more page
+    written, per append (measured: 2 of the ~8 pages a single append writes were the tree's,
+    one per level). Ledgers written before still hold level-0 rows; nothing reads them."""
+    try:
+        data = bytes.fromhex(log_hash) if isinstance(log_hash, str) else b""
+    except ValueError:
+        return None
+    return leaf_hash(data) if len(data) == 32 else None
 
 
 def as_bytes(state: Any) -> bytes | None:

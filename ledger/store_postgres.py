@@ -13,7 +13,7 @@ from psycopg.sql import SQL, Identifier
 
 from ledger.store import (
     CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
-    hash_of, refuse_second_genesis,
+    hash_of, refuse_second_genesis, stored_leaf,
 )
 
 
@@ -79,6 +79,7 @@ class LedgerPostgresRecorder(LogAppender, UnpipelinedRecorder):
             "SELECT t.level, t.idx, t.hash FROM unnest(%s::integer[], %s::bigint[]) AS w(level, idx) "
             "JOIN {0}.{1} t ON t.level = w.level AND t.idx = w.idx"
         ).format(schema, Identifier(TREE_TABLE))
+        self._select_leaves = SQL("SELECT seq, hash FROM {0}.{1} WHERE seq = ANY(%s::bigint[])").format(schema, log)
         self._insert_nodes = SQL(
             "INSERT INTO {0}.{1} (level, idx, hash) SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bytea[])"
         ).format(schema, Identifier(TREE_TABLE))
@@ -107,14 +108,24 @@ class LedgerPostgresRecorder(LogAppender, UnpipelinedRecorder):
             self._insert_log,
             (size, [s.originator_id for s in stored_events], [s.originator_version for s in stored_events], hashes),
         )
-        curs.execute(self._insert_nodes, ([n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]))
+        if nodes:  # half of all single appends complete no inner node
+            curs.execute(self._insert_nodes, ([n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]))
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
 
     def _nodes(self, curs: Any, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        if not wanted:
-            return {}
-        curs.execute(self._select_nodes, ([w[0] for w in wanted], [w[1] for w in wanted]))
-        return {(r["level"], r["idx"]): bytes(r["hash"]) for r in curs.fetchall()}
+        out: dict[tuple[int, int], bytes] = {}
+        leaves = [index + 1 for level, index in wanted if level == 0]  # from the log: stored_leaf
+        inner = [w for w in wanted if w[0]]
+        if leaves:
+            curs.execute(self._select_leaves, (leaves,))
+            for r in curs.fetchall():
+                leaf = stored_leaf(r["hash"])
+                if leaf is not None:
+                    out[(0, int(r["seq"]) - 1)] = leaf
+        if inner:
+            curs.execute(self._select_nodes, ([w[0] for w in inner], [w[1] for w in inner]))
+            out.update({(r["level"], r["idx"]): bytes(r["hash"]) for r in curs.fetchall()})
+        return out
 
     # -- reading ---------------------------------------------------------------------------
     def _rows(self, sql: Any, params: Sequence[Any]) -> list[Any]:

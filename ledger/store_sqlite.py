@@ -17,7 +17,7 @@ from eventsourcing.utils import Environment, EnvType
 
 from ledger.store import (
     CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
-    hash_of, refuse_second_genesis,
+    hash_of, refuse_second_genesis, stored_leaf,
 )
 
 
@@ -102,6 +102,13 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
         # scan of the whole tree, which made proofs and appends grow with the log.
         out = {}
         for level, index in wanted:
+            if level == 0:  # a leaf: from the log (ledger.store.stored_leaf)
+                c.execute(f"SELECT hash FROM {LOG_TABLE} WHERE seq = ?", (index + 1,))
+                row = c.fetchone()
+                leaf = stored_leaf(row[0]) if row is not None else None
+                if leaf is not None:
+                    out[(0, index)] = leaf
+                continue
             c.execute(f"SELECT hash FROM {TREE_TABLE} WHERE level = ? AND idx = ?", (level, index))
             row = c.fetchone()
             if row is not None:

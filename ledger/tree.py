@@ -1,9 +1,11 @@
 """The stored Merkle tree of the log: perfect subtrees, written in the append transaction.
 
 The node at ``(level, index)`` is the RFC 9162 hash of leaves ``[index·2^level, (index+1)·2^level)``.
-Appending leaf ``n`` stores its leaf hash and every perfect subtree it completes, reading only
-the tree's right edge (at most log2 n stored nodes). Any subtree hash a proof needs is then one
-stored node or a combination of O(log n) of them — proofs never rehash leaves.
+Appending leaf ``n`` stores every perfect subtree of two or more leaves it completes, reading
+only the tree's right edge (at most log2 n nodes); a leaf's own hash (level 0) is not stored,
+it is computed from the hash the log holds (``ledger.store.stored_leaf``). Any subtree hash a
+proof needs is then one stored node or log hash, or a combination of O(log n) of them — proofs
+never rehash more than the leaves they name.
 """
 
 from __future__ import annotations

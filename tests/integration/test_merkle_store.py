@@ -81,17 +81,24 @@ def test_the_tree_head_read_after_each_batch_is_unchanged_by_later_batches(grown
         assert transparency.root_at(grown.app, size) == head == reference.mth(grown.leaves[:size])
 
 
-def test_the_tree_table_holds_exactly_the_perfect_subtrees_of_the_log(grown: Grown, db_url: str) -> None:
+def test_the_tree_table_holds_exactly_the_perfect_subtrees_of_two_or_more_leaves(grown: Grown, db_url: str) -> None:
     with RawDB(db_url) as db:
         rows = db.run(f"SELECT level, idx, hash FROM {TREE_TABLE}")
     stored = {(int(level), int(idx)): bytes(h) for level, idx, h in rows}
 
     expected = {
         (level, idx): reference.mth(grown.leaves[idx << level:(idx + 1) << level])
-        for level in range(SIZE.bit_length())
+        for level in range(1, SIZE.bit_length())
         for idx in range(SIZE >> level)
     }
-    assert stored == expected
+    assert stored == expected  # leaves are the log's hashes, not stored twice
+
+
+def test_the_leaves_of_a_proof_come_from_the_log(grown: Grown) -> None:
+    nodes = grown.app.recorder.tree_nodes([(0, 0), (0, SIZE - 1), (0, SIZE), (1, 0)])
+    assert nodes == {(0, 0): rfc9162.leaf_hash(grown.leaves[0]),
+                     (0, SIZE - 1): rfc9162.leaf_hash(grown.leaves[SIZE - 1]),
+                     (1, 0): reference.mth(grown.leaves[:2])}  # no leaf past the log
 
 
 def test_an_empty_tree_has_the_hash_of_the_empty_string_as_root(grown: Grown) -> None:
@@ -168,8 +175,19 @@ def test_on_a_database_without_a_ledger_every_proof_request_is_bad_input(db_url:
 
 def test_a_proof_that_needs_a_missing_tree_node_is_a_store_error_not_a_wrong_proof(grown: Grown, db_url: str) -> None:
     with RawDB(db_url) as db:
-        db.run(f"DELETE FROM {TREE_TABLE} WHERE level = 0 AND idx = 1")
+        db.run(f"DELETE FROM {TREE_TABLE} WHERE level = 1 AND idx = 0")
 
     with pytest.raises(StoreError, match="lacks 1 node"):
-        transparency.inclusion(grown.app, 1, 2)
+        transparency.inclusion(grown.app, 3, 4)  # its proof is leaf 2 and the node over leaves 0-1
+    assert transparency.inclusion(grown.app, 5, 8)["proof"][0] == rfc9162.leaf_hash(grown.leaves[5]).hex()
+
+
+@pytest.mark.parametrize("damage", ["DELETE FROM {log} WHERE seq = 2", "UPDATE {log} SET hash = 'not hex' WHERE seq = 2",
+                                    "UPDATE {log} SET hash = 'abcd' WHERE seq = 2"])
+def test_a_proof_whose_leaf_the_log_no_longer_holds_is_a_store_error(grown: Grown, db_url: str, damage: str) -> None:
+    with RawDB(db_url) as db:
+        db.run(damage)
+
+    with pytest.raises(StoreError, match="lacks 1 node"):
+        transparency.inclusion(grown.app, 1, 2)  # its proof is leaf 1, i.e. seq 2
     assert transparency.inclusion(grown.app, 3, 4)["proof"][0] == rfc9162.leaf_hash(grown.leaves[3]).hex()
