@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from benchmarks.common import Row, absolute_target, log, rate, ratio_target, spread, tempdir
+from benchmarks.common import Row, absolute_target, log, paired, rate, ratio_target, spread, tempdir
 from benchmarks.workload import (
     Case,
     Province,
@@ -77,7 +77,7 @@ def run_single(*, n: int, rounds: int) -> list[Row]:
                 raw_rates.append(raw_singles(d, n))
     row = Row("2", f"ExitLedger.append, 1 entry per call ({n} on {CASES} fresh cases)", max(ledger_rates),
               baseline=max(raw_rates), baseline_what="raw es.sqlite save",
-              note=spread(ledger_rates))
+              note="; ".join(filter(None, [spread(ledger_rates), paired(ledger_rates, raw_rates)])))
     return [ratio_target(row, 0.8),
             Row("2", "raw eventsourcing save, 1 event per save (baseline)", max(raw_rates),
                 note=spread(raw_rates))]

@@ -71,6 +71,16 @@ def spread(values: list[float]) -> str:
     return f"worst of {len(values)} rounds −{100 * (best - min(values)) / best:.0f}%"
 
 
+def paired(sides: list[float], baselines: list[float]) -> str:
+    """The ratio within each round (both sides measured back to back), as min/median/max: on a
+    shared machine the best rounds of the two sides may come from different moments, and the
+    per-round ratios show how far that alone moves the headline ratio."""
+    if len(sides) < 2:
+        return ""
+    ratios = sorted(a / b for a, b in zip(sides, baselines) if b)
+    return f"per-round ratio {ratios[0]:.2f}/{statistics.median(ratios):.2f}/{ratios[-1]:.2f} (min/median/max)"
+
+
 def load_average() -> str:
     try:
         with open("/proc/loadavg") as f:

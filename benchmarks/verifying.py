@@ -17,7 +17,7 @@ from typing import Any
 
 import nacl.signing
 
-from benchmarks.common import Row, log, rate, ratio_target, spread
+from benchmarks.common import Row, log, paired, rate, ratio_target, spread
 from benchmarks.workload import build_ledger, close
 from domain import scenario
 from ledger.record import open_envelope
@@ -104,7 +104,8 @@ def run(directory: str, *, events: int, rounds: int = 2, breakdown: bool = True)
 
     rows = [
         ratio_target(Row("4", f"verify_store(app), {os.cpu_count()} workers, {size:,} events", verify_rate,
-                         baseline=two, baseline_what="raw pynacl, 2 procs", note=_join(f"best: {size / verify_rate:.1f} s", spread(verify_rates))), 0.8),
+                         baseline=two, baseline_what="raw pynacl, 2 procs",
+                         note=_join(f"best: {size / verify_rate:.1f} s", spread(verify_rates), paired(verify_rates, two_rates))), 0.8),
         Row("4", "verify_store(app) vs raw 1-core loop", verify_rate, baseline=one,
             baseline_what="raw pynacl, 1 core", target="info"),
         Row("4", "raw pynacl verify loop, 1 core", one, note=_join("VerifyKey cached per key", spread(one_rates))),
