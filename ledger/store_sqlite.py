@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from itertools import chain
 from typing import Any
 from uuid import UUID
-
-import sqlite3
 
 from eventsourcing.persistence import InterfaceError, StoredEvent
 from eventsourcing.sqlite import (
