@@ -197,6 +197,24 @@ def test_a_revoked_actor_is_refused_and_appends_nothing(demo: Province, db_url: 
 
 
 # -- concurrent writers -------------------------------------------------------------------------
+def test_a_writer_that_kept_the_registry_from_before_a_revocation_elsewhere_is_refused(
+    bare: Province, db_url: str
+) -> None:
+    # B keeps the actors registry between appends; A (another process, another connection)
+    # revokes the actor B signs for. B's next append must not ride on its kept registry.
+    writer_b = ExitLedger(db_url, clock=StepClock(datetime(2017, 9, 1, tzinfo=timezone.utc)))
+    writer_b.append([entry_of(bare, steps(YUEXI)[0])])  # B now keeps the registry, actor unrevoked
+    bare.append(ACTORS, "ActorRevoked", AUTHORITY, {"actor": "ah-office", "reason": "调离"})
+    before = snapshot(db_url)
+
+    with pytest.raises(RefusedError) as caught:
+        writer_b.append([bare.entry(LINQUAN, "CaseOpened", "ah-office", steps(LINQUAN)[0].payload)])
+
+    assert caught.value.code == "revoked"
+    assert snapshot(db_url) == before
+    writer_b.close()
+
+
 def test_a_stale_writer_gets_a_conflict_and_nothing_of_its_batch_is_stored(
     bare: Province, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
