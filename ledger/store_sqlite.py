@@ -128,10 +128,11 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
         sql += "ORDER BY l.seq LIMIT ?"
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None  # plain tuples: this reads every row of the log (verify, rebuilds)
             c.execute(sql, params)
             return [
-                LogRow(r[0], r[1], r[2], r[3], as_bytes(r[4]))
-                for r in c.fetchall()
+                LogRow(seq, hash_, originator_id, version, state if type(state) is bytes else as_bytes(state))
+                for seq, hash_, originator_id, version, state in c.fetchall()
             ]
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:

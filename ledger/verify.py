@@ -13,7 +13,8 @@ For every position of the log, in seq order:
       and the actor not revoked at a lower seq;
   (7) role and jurisdiction: the actor may sign that event type on that stream;
   (8) the stream chain: versions continue by one and ``prev`` is the hash of the version before.
-After the walk: (9) no stored event is missing from the log; (10) the Merkle tree recomputed
+Beside the walk: (9) no stored event is missing from the log (asked while the workers check
+the first chunks, when this process would otherwise wait). After it: (10) the Merkle tree recomputed
 from the log has, at each signed checkpoint's size, the root the checkpoint signs, and (11)
 each checkpoint an ExitAnnounced publishes is one of them (``ledger.verify_seal``).
 
@@ -117,12 +118,15 @@ class Verifier:
                                             version if type(version) is int else None, code, message))
 
     def run(self, source: Source | Iterable[Position], *, workers: int | None = None,
-            progress: Callable[[int], None] | None = None) -> Report:
-        """Walk every position of ``source`` (or of an iterable of positions) in order."""
+            progress: Callable[[int], None] | None = None, meanwhile: Callable[[], None] | None = None) -> Report:
+        """Walk every position of ``source`` (or of an iterable of positions) in order.
+
+        ``meanwhile`` is called once, while the workers check the first chunks: this process
+        has nothing else to do until the first of them comes back."""
         if not hasattr(source, "load"):
             source = Positions(source)  # type: ignore[arg-type]
         with paused_collection():
-            for batch in self._checked(source, workers):  # type: ignore[arg-type]
+            for batch in self._checked(source, workers, meanwhile or (lambda: None)):  # type: ignore[arg-type]
                 for seq, code, message in batch.problems:
                     self.source_problems.append(Problem(seq, None, None, code, message))
                 # (10) the tree: the chunk's subtrees at once where they fit, else leaf by leaf
@@ -143,22 +147,29 @@ class Verifier:
         self.report.warnings.extend(warnings)
         return self.report
 
-    def _checked(self, source: Source, workers: int | None) -> Iterator[Batch]:
+    def _checked(self, source: Source, workers: int | None, meanwhile: Callable[[], None]) -> Iterator[Batch]:
         chunks = source.chunks()
         workers = workers if workers is not None else (os.cpu_count() or 1)
         ahead = list(itertools.islice(chunks, 2))
         if workers <= 1 or len(ahead) < 2:  # a single chunk is not worth a process
+            meanwhile()
             for chunk in itertools.chain(ahead, chunks):
                 yield check_batch(source, chunk, {**self.key_hints, **self.state.keys})
             return
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
             pending: deque[Any] = deque()
-            for chunk in itertools.chain(ahead, chunks):
-                keys = {**self.key_hints, **self.state.keys}
-                pending.append(pool.apply_async(check_batch, (source, chunk, keys)))
-                if len(pending) >= IN_FLIGHT:
-                    yield pending.popleft().get()
+
+            def send(chunk: Any) -> None:  # with every key the walk has learned so far
+                pending.append(pool.apply_async(check_batch, (source, chunk, {**self.key_hints, **self.state.keys})))
+
+            chunks = itertools.chain(ahead, chunks)
+            for chunk in itertools.islice(chunks, IN_FLIGHT):
+                send(chunk)
+            meanwhile()
+            for chunk in chunks:
+                yield pending.popleft().get()
+                send(chunk)
             while pending:
                 yield pending.popleft().get()
 
@@ -331,12 +342,14 @@ def verify_store(app: Any, *, trusted_authority: bytes | None = None, workers: i
         READERS[(os.getpid(), app.url)] = app  # chunks checked here read through `app`
         source = LogSource(app.url, app.size())
     verifier = Verifier(trusted_authority=trusted_authority, checkpoints=checkpoints, key_hints=hints)
+    unlogged: list[tuple[Any, int]] = []
     try:
-        report = verifier.run(source, workers=workers, progress=progress)
+        # (9) every stored event is in the log: asked while the workers check the first chunks
+        report = verifier.run(source, workers=workers, progress=progress,
+                              meanwhile=lambda: unlogged.extend(app.recorder.unlogged_events()))
     finally:
         READERS.pop((os.getpid(), app.url), None)
-    # (9) every stored event is in the log
-    for originator_id, version in app.recorder.unlogged_events():
+    for originator_id, version in unlogged:
         report.problems.append(Problem(None, None, version, "event.unlogged",
                                        f"stored event {originator_id} v{version} has no seq in the log"))
     return report
