@@ -146,6 +146,10 @@ class LedgerPostgresRecorder(LogAppender, UnpipelinedRecorder):
             for r in self._rows(sql, params)
         ]
 
+    def log_positions(self, after: int, limit: int) -> list[tuple[int, str, bytes | None, str, int]]:
+        """:meth:`log_rows` in the field order of ``ledger.verify_record.Position``."""
+        return [(r.seq, r.hash, r.state, r.originator_id, r.version) for r in self.log_rows(after, limit)]
+
     def log_size(self) -> int:
         sql = SQL("SELECT COALESCE(MAX(seq), 0) AS n FROM {0}.{1}").format(self._schema, Identifier(LOG_TABLE))
         return int(self._rows(sql, ())[0]["n"])

@@ -135,6 +135,20 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
                 for seq, hash_, originator_id, version, state in c.fetchall()
             ]
 
+    def log_positions(self, after: int, limit: int) -> list[tuple[int, str, bytes | None, str, int]]:
+        """:meth:`log_rows` as the verifier's workers take them: plain tuples in the field order
+        of ``ledger.verify_record.Position`` (seq, hash, state, originator_id, version)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None
+            c.execute(
+                f"SELECT l.seq, l.hash, e.state, l.originator_id, l.originator_version FROM {LOG_TABLE} l "
+                f"LEFT JOIN {EVENTS_TABLE} e ON e.originator_id = l.originator_id "
+                "AND e.originator_version = l.originator_version WHERE l.seq > ? ORDER BY l.seq LIMIT ?",
+                (after, limit),
+            )
+            rows = c.fetchall()
+        return [r if type(r[2]) is bytes else (r[0], r[1], as_bytes(r[2]), r[3], r[4]) for r in rows]
+
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)

@@ -81,10 +81,9 @@ class LogSource:
 
     def load(self, chunk: tuple[int, int]) -> tuple[list[Position], list[SourceProblem]]:
         low, high = chunk
-        rows = reader(self.url).log_rows(low, high - low)  # the first high-low after low: all of (low, high]
-        # LogRow is (seq, hash, originator_id, version, state)
-        return [Position(seq, hash_, state, originator_id, version)
-                for seq, hash_, originator_id, version, state in rows if seq <= high], []
+        rows = reader(self.url).log_positions(low, high - low)  # the first high-low after low: all of (low, high]
+        make = Position._make
+        return [make(row) for row in rows if row[0] <= high], []
 
 
 READERS: dict[tuple[int, str], Any] = {}

@@ -100,6 +100,24 @@ def test_stores_exactly_the_envelope_of_the_record_it_was_asked_to_append(bare: 
         assert reader.history(YUEXI)[0]["hash"] == expected.hash
 
 
+def test_the_verifiers_positions_are_the_log_rows_field_for_field(demo: Province, db_url: str, db: Any) -> None:
+    # The workers read the log through log_positions; an attacker's TEXT state and a deleted
+    # event read back as they do through log_rows (bytes, None).
+    rows = demo.app.recorder.log_rows(0, 10_000)
+    if db.is_sqlite:  # a TEXT value where the BLOB was (PostgreSQL's bytea column takes no text)
+        db.run("UPDATE {events} SET state = CAST(state AS TEXT) WHERE originator_version = 2")
+    db.delete_event(UUID(rows[5].originator_id), rows[5].version)
+    rows = demo.app.recorder.log_rows(0, 10_000)
+
+    positions = demo.app.recorder.log_positions(3, 10_000)
+
+    assert [(r.seq, r.hash, r.state, r.originator_id, r.version) for r in rows[3:]] == positions
+    assert positions[2][2] is None and all(type(p[2]) is bytes for p in positions[3:])
+    last = rows[DEMO_SIZE - 1]
+    assert demo.app.recorder.log_positions(DEMO_SIZE - 1, 5) == [
+        (last.seq, last.hash, last.state, last.originator_id, last.version)]
+
+
 # -- seq ----------------------------------------------------------------------------------------
 def test_numbers_events_1_to_n_without_gaps_in_append_order_across_streams(bare: Province, db_url: str) -> None:
     interleaved = [s for pair in zip(steps(YUEXI)[:6], steps(LINQUAN)[:6]) for s in pair]
