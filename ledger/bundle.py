@@ -25,7 +25,7 @@ from ledger.canonical import canonical_bytes
 from ledger.errors import InputError, LedgerError, StoreError
 from ledger.keys import parse_vkey
 from ledger.record import Sealed, envelope, export_line, format_time, open_envelope, split_envelope
-from ledger.store import iter_log
+from ledger.store import iter_states
 from ledger.verify import Position, Problem, Report, Verifier, key_hints
 from ledger.verify_source import TAIL_SPLIT
 
@@ -101,12 +101,12 @@ def _export(app: Any, directory: Path, csv_columns: Sequence[str] | None,
     table = _CsvWriter(open_file(CSV), csv_columns) if csv_columns is not None else None
     count = 0
     lines: list[bytes] = []
-    for row in iter_log(app.recorder):
-        if row.state is None or row.seq != count + 1:
+    for seq, state in iter_states(app.recorder):
+        if state is None or seq != count + 1:
             raise StoreError(f"seq {count + 1} is missing from the database; run `exitledger verify`")
-        lines.append(export_line(row.seq, *split_envelope(row.state)))
+        lines.append(export_line(seq, *split_envelope(state)))
         if table is not None:
-            table.add(row.seq, open_envelope(row.state))
+            table.add(seq, open_envelope(state))
         count += 1
         if len(lines) >= 2000:  # one write (and one hash update) per page of lines
             events.write(b"".join(lines))

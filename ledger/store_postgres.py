@@ -150,6 +150,10 @@ class LedgerPostgresRecorder(LogAppender, UnpipelinedRecorder):
         """:meth:`log_rows` in the field order of ``ledger.verify_record.Position``."""
         return [(r.seq, r.hash, r.state, r.originator_id, r.version) for r in self.log_rows(after, limit)]
 
+    def log_states(self, after: int, limit: int) -> list[tuple[int, bytes | None]]:
+        """:meth:`log_rows` as (seq, stored state) only."""
+        return [(r.seq, r.state) for r in self.log_rows(after, limit)]
+
     def log_size(self) -> int:
         sql = SQL("SELECT COALESCE(MAX(seq), 0) AS n FROM {0}.{1}").format(self._schema, Identifier(LOG_TABLE))
         return int(self._rows(sql, ())[0]["n"])

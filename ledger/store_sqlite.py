@@ -149,6 +149,19 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
             rows = c.fetchall()
         return [r if type(r[2]) is bytes else (r[0], r[1], as_bytes(r[2]), r[3], r[4]) for r in rows]
 
+    def log_states(self, after: int, limit: int) -> list[tuple[int, bytes | None]]:
+        """:meth:`log_rows` as (seq, stored state) only: what an export writes out."""
+        with self.datastore.transaction(commit=False) as c:
+            c.sqlite_cursor.row_factory = None
+            c.execute(
+                f"SELECT l.seq, e.state FROM {LOG_TABLE} l LEFT JOIN {EVENTS_TABLE} e "
+                "ON e.originator_id = l.originator_id AND e.originator_version = l.originator_version "
+                "WHERE l.seq > ? ORDER BY l.seq LIMIT ?",
+                (after, limit),
+            )
+            rows = c.fetchall()
+        return [r if type(r[1]) is bytes else (r[0], as_bytes(r[1])) for r in rows]
+
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)

@@ -25,6 +25,7 @@ from ledger.keys import b64
 from ledger.record import GENESIS_PREV, build_record, open_envelope, parse_time, seal
 from ledger.rfc9162 import leaf_hash, root_hash
 from ledger.signing import verify_signature
+from ledger.store import iter_states
 from ledger.transparency import root_at
 from ledger.verify import verify_store
 from tests.builders import LEDGER_ID, Province, StepClock, province, signer_for
@@ -100,9 +101,11 @@ def test_stores_exactly_the_envelope_of_the_record_it_was_asked_to_append(bare: 
         assert reader.history(YUEXI)[0]["hash"] == expected.hash
 
 
-def test_the_verifiers_positions_are_the_log_rows_field_for_field(demo: Province, db_url: str, db: Any) -> None:
-    # The workers read the log through log_positions; an attacker's TEXT state and a deleted
-    # event read back as they do through log_rows (bytes, None).
+def test_the_verifiers_positions_and_the_exports_states_are_the_log_rows_field_for_field(
+    demo: Province, db_url: str, db: Any
+) -> None:
+    # The verifier's workers read the log through log_positions, an export through log_states;
+    # an attacker's TEXT state and a deleted event read back as through log_rows (bytes, None).
     rows = demo.app.recorder.log_rows(0, 10_000)
     if db.is_sqlite:  # a TEXT value where the BLOB was (PostgreSQL's bytea column takes no text)
         db.run("UPDATE {events} SET state = CAST(state AS TEXT) WHERE originator_version = 2")
@@ -110,8 +113,10 @@ def test_the_verifiers_positions_are_the_log_rows_field_for_field(demo: Province
     rows = demo.app.recorder.log_rows(0, 10_000)
 
     positions = demo.app.recorder.log_positions(3, 10_000)
+    states = list(iter_states(demo.app.recorder, batch=7))  # what an export reads, in pages
 
     assert [(r.seq, r.hash, r.state, r.originator_id, r.version) for r in rows[3:]] == positions
+    assert [(r.seq, r.state) for r in rows] == states
     assert positions[2][2] is None and all(type(p[2]) is bytes for p in positions[3:])
     last = rows[DEMO_SIZE - 1]
     assert demo.app.recorder.log_positions(DEMO_SIZE - 1, 5) == [
