@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,7 +32,10 @@ FORMAT = "exitledger-bundle"
 VERSION = 1
 EVENTS, CHECKPOINTS, AUTHORITY, MANIFEST, CSV = (
     "events.jsonl", "checkpoints.jsonl", "authority.vkey", "manifest.json", "events.csv")
-_LINE = re.compile(rb'\{"seq": (\d+), "hash": "([0-9a-f]{64})", "sig": "([A-Za-z0-9+/=]{88})", "record": ')
+_SEQ_AT = len(b'{"seq": ')
+_AFTER_SEQ, _AFTER_HASH, _AFTER_SIG = b', "hash": "', b'", "sig": "', b'", "record": '
+_HEX = b"0123456789abcdef"
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 class _HashingWriter:
@@ -241,14 +243,26 @@ class BundleSource:
 
 
 def _exported(line: bytes) -> Position | None:
-    """The position of a line exactly as export writes it (one regex match, no object in
-    between), or None for any other line, which :func:`_parse_line` then reads as JSON."""
-    found = _LINE.match(line)
-    if found is None or not line.endswith(b"}}\n"):
+    """The position of a line exactly as export writes it, or None for any other line, which
+    :func:`_parse_line` then reads as JSON.
+
+    The line must be ``{"seq": <digits>, "hash": "<64 of 0-9a-f>", "sig": "<88 of base64's
+    alphabet>", "record": <body>}`` and a newline, checked at fixed offsets after the seq
+    (a regular expression took 1.5 µs a line on the two character classes alone); the
+    position holds the body, hash and signature already split, so that no envelope is built
+    here to be taken apart again by the check."""
+    comma = line.find(b",", _SEQ_AT)
+    hash_at = comma + len(_AFTER_SEQ)
+    sig_at = hash_at + 64 + len(_AFTER_HASH)
+    body_at = sig_at + 88 + len(_AFTER_SIG)
+    if not (line.startswith(b'{"seq": ') and line.endswith(b"}}\n") and comma > _SEQ_AT
+            and line.startswith(_AFTER_SEQ, comma) and line.startswith(_AFTER_HASH, hash_at + 64)
+            and line.startswith(_AFTER_SIG, sig_at + 88)):
         return None
-    seq, hash_, sig = found.group(1, 2, 3)
-    text = hash_.decode()
-    return Position(int(seq), text, envelope(line[found.end():-2], text, sig))
+    seq, hash_, sig = line[_SEQ_AT:comma], line[hash_at:hash_at + 64], line[sig_at:sig_at + 88]
+    if not seq.isdigit() or hash_.translate(None, _HEX) or sig.translate(None, _BASE64):
+        return None
+    return Position(int(seq), hash_.decode(), (line[body_at:-2], hash_, sig))
 
 
 def _parse_line(number: int, line: bytes) -> BundleLine:
@@ -309,8 +323,8 @@ def _actors_states(directory: str | os.PathLike[str]) -> Iterator[bytes | None]:
             carry = block[last:]
             for line in lines:
                 parsed = _parse_line(0, line)  # the line number only names problems, unused here
-                if parsed.position is not None:
-                    yield parsed.position.state
+                state = parsed.position.state if parsed.position is not None else None
+                yield envelope(state[0], state[1].decode(), state[2]) if type(state) is tuple else state
 
 
 def bundle_checkpoints(directory: str | os.PathLike[str]) -> Iterator[tuple[int | None, str | None, str | None]]:

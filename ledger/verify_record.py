@@ -36,7 +36,8 @@ class Position(NamedTuple):
 
     seq: int
     log_hash: str | None  # the hash the log (or the bundle line) holds for this seq
-    state: bytes | None  # the stored envelope; None when the event is missing
+    state: bytes | tuple[bytes, bytes, bytes] | None  # the stored envelope, or a bundle line's
+    # (body, hash, sig) already split (ledger.bundle); None when the event is missing
     originator_id: str | None = None  # where the database stores it, 32 hex digits (None for bundles)
     version: int | None = None
 
@@ -140,7 +141,7 @@ def check(position: Position, keys: dict[str, bytes], same: dict[Any, Any] | Non
     if state is None:
         return _unreadable(position, "event.missing", "the log has this position but its stored event is gone")
     try:
-        body, hash_bytes, sig = split_envelope(state)  # EnvelopeError is a ValueError
+        body, hash_bytes, sig = state if type(state) is tuple else split_envelope(state)  # EnvelopeError: a ValueError
         record, canonical = _parse(body)
     except (ValueError, RecursionError):
         return _unreadable(position, "record.malformed", "the stored bytes are not a signed record")
