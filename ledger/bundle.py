@@ -324,7 +324,7 @@ def _actors_states(directory: str | os.PathLike[str]) -> Iterator[bytes | None]:
             for line in lines:
                 parsed = _parse_line(0, line)  # the line number only names problems, unused here
                 state = parsed.position.state if parsed.position is not None else None
-                yield envelope(state[0], state[1].decode(), state[2]) if type(state) is tuple else state
+                yield envelope(state[0], state[1].decode(), state[2]) if isinstance(state, tuple) else state
 
 
 def bundle_checkpoints(directory: str | os.PathLike[str]) -> Iterator[tuple[int | None, str | None, str | None]]:

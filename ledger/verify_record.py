@@ -141,7 +141,10 @@ def check(position: Position, keys: dict[str, bytes], same: dict[Any, Any] | Non
     if state is None:
         return _unreadable(position, "event.missing", "the log has this position but its stored event is gone")
     try:
-        body, hash_bytes, sig = state if type(state) is tuple else split_envelope(state)  # EnvelopeError: a ValueError
+        if isinstance(state, tuple):  # a bundle line's parts
+            body, hash_bytes, sig = state
+        else:
+            body, hash_bytes, sig = split_envelope(state)  # EnvelopeError is a ValueError
         record, canonical = _parse(body)
     except (ValueError, RecursionError):
         return _unreadable(position, "record.malformed", "the stored bytes are not a signed record")
