@@ -270,7 +270,8 @@ def generate_province(counties: Sequence[CountyRow], *, seed: int = 2020, villag
         case.build()
         built.append(case)
 
-    planted, near = [], []
+    planted: list[Planted] = []
+    near: list[Planted] = []
     for case in built:
         kind = case.kind
         if kind is None:

@@ -28,7 +28,7 @@ from ledger.keys import b64, key_id, vkey
 from ledger.mapper import RecordMapper
 from ledger.record import open_envelope, parse_time
 from ledger.signing import Signer
-from ledger.store import StaleState, iter_log, persistence_env, prepare_database
+from ledger.store import LedgerRecorder, StaleState, iter_log, persistence_env, prepare_database
 
 CACHE_STREAMS = 2000
 """Aggregates (and stream ids) kept between appends; the least recently used go first."""
@@ -46,6 +46,8 @@ class ExitLedger(Application):
 
     name = "exitledger"
     is_snapshotting_enabled = False
+    recorder: LedgerRecorder  # ledger.store_sqlite's or ledger.store_postgres's, by the URL
+    mapper: RecordMapper
 
     def __init__(self, url: str, *, clock: Callable[[], datetime] = utc_now, create: bool = True,
                  tables: bool = True) -> None:
@@ -259,6 +261,7 @@ class ExitLedger(Application):
             if not saved:  # the aggregates hold events that were never stored
                 self.mapper.forget()
                 self.forget(batch.aggregates)
+        assert seqs, "the ledger's recorders return the seqs they assigned"
         self._synced = seqs[-1]  # our events are in the kept aggregates
         return [Receipt(seq, digest, entry.stream, version, entry.type)
                 for seq, (digest, version), entry in zip(seqs, added, entries, strict=True)]

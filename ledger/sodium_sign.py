@@ -56,7 +56,7 @@ def serve(bodies: int, sigs: int) -> None:
 
 
 def _read_exactly(fd: int, size: int) -> bytes:
-    parts = []
+    parts: list[bytes] = []
     while size:
         data = os.read(fd, min(size, 1 << 20))
         if not data:

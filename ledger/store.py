@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, StoredEvent
 
 from ledger.errors import InputError, StoreError
 from ledger.record import HASH_AT
@@ -137,6 +137,50 @@ class LogAppender:
         if self._next_edge is not None:  # committed
             self._edge, self._next_edge = self._next_edge, None
         return seqs
+
+
+class LedgerRecorder(LogAppender, ApplicationRecorder):
+    """The ledger's event store: eventsourcing's application recorder, the append of
+    :class:`LogAppender`, and the readings of the log, the tree and the checkpoints that
+    ``ledger.store_sqlite`` and ``ledger.store_postgres`` each implement (the contract tests
+    run the same cases on both)."""
+
+    def log_rows(self, after: int, limit: int, originator_id: UUID | None = None) -> list[LogRow]:
+        """Up to ``limit`` positions after seq ``after`` in seq order (of one stream if given)."""
+        raise NotImplementedError
+
+    def log_positions(self, after: int, limit: int) -> list[tuple[int, str, bytes | None, str, int]]:
+        """:meth:`log_rows` as (seq, hash, state, originator_id, version) tuples."""
+        raise NotImplementedError
+
+    def log_states(self, after: int, limit: int) -> list[tuple[int, bytes | None]]:
+        """:meth:`log_rows` as (seq, state) tuples."""
+        raise NotImplementedError
+
+    def log_size(self) -> int:
+        raise NotImplementedError
+
+    def unlogged_events(self) -> list[tuple[UUID, int]]:
+        """Stored events without a position in the log (at most 1,000)."""
+        raise NotImplementedError
+
+    def seq_of_hash(self, hash: str) -> int | None:
+        raise NotImplementedError
+
+    def tree_nodes(self, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        raise NotImplementedError
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        raise NotImplementedError
+
+    def add_checkpoint(self, size: int, note: str, signed_at: str) -> None:
+        raise NotImplementedError
+
+    def cosignatures(self) -> list[tuple[int, str, str]]:
+        raise NotImplementedError
+
+    def add_cosignature(self, size: int, witness: str, line: str) -> None:
+        raise NotImplementedError
 
 
 def stored_leaf(log_hash: Any) -> bytes | None:

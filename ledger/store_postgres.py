@@ -12,7 +12,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from ledger.store import (
-    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
+    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LedgerRecorder, LogRow, as_bytes,
     hash_of, refuse_second_genesis, stored_leaf,
 )
 
@@ -36,7 +36,7 @@ class UnpipelinedRecorder(PostgresApplicationRecorder):
                 return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
 
-class LedgerPostgresRecorder(LogAppender, UnpipelinedRecorder):
+class LedgerPostgresRecorder(LedgerRecorder, UnpipelinedRecorder):
     """eventsourcing's PostgreSQL recorder that also writes each event's seq in the same transaction."""
 
     def __init__(self, datastore: Any, *, events_table_name: str = EVENTS_TABLE) -> None:

@@ -15,7 +15,7 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment, EnvType
 
 from ledger.store import (
-    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LogAppender, LogRow, as_bytes,
+    CHECKPOINT_TABLE, COSIGNATURE_TABLE, EVENTS_TABLE, LOG_TABLE, TREE_TABLE, LedgerRecorder, LogRow, as_bytes,
     hash_of, refuse_second_genesis, stored_leaf,
 )
 
@@ -62,7 +62,7 @@ class LedgerSQLiteFactory(SQLiteFactory):
         theirs.close()
 
 
-class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
+class LedgerSQLiteRecorder(LedgerRecorder, SQLiteApplicationRecorder):
     """eventsourcing's SQLite recorder that also writes each event's seq in the same transaction."""
 
     def construct_create_table_statements(self) -> list[str]:
@@ -83,14 +83,14 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         # Our own bulk insert, not eventsourcing's execute per row for its rowid: seq is our position.
-        _insert_rows(c, self.events_table_name, 4, [(s.originator_id.hex, s.originator_version, s.topic, s.state)
+        _insert_rows(c, self.events_table_name, 4, [(_hex(s.originator_id), s.originator_version, s.topic, s.state)
                                                      for s in stored_events])
         # The insert above took SQLite's write lock: MAX(seq) and the tree cannot move under us.
         hashes = [hash_of(s.state) for s in stored_events]
         c.execute(f"SELECT COALESCE(MAX(seq), 0) FROM {LOG_TABLE}")
         size = c.fetchone()[0]
         refuse_second_genesis(size, stored_events)
-        _insert_rows(c, LOG_TABLE, 4, [(size + i, s.originator_id.hex, s.originator_version, h)
+        _insert_rows(c, LOG_TABLE, 4, [(size + i, _hex(s.originator_id), s.originator_version, h)
                                        for i, (s, h) in enumerate(zip(stored_events, hashes), start=1)])
         _insert_rows(c, TREE_TABLE, 3, self._grow_tree(c, size, hashes))
         return list(range(size + 1, size + len(stored_events) + 1))  # the seqs: our notification ids
@@ -193,6 +193,11 @@ class LedgerSQLiteRecorder(LogAppender, SQLiteApplicationRecorder):
     def add_cosignature(self, size: int, witness: str, line: str) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute(f"INSERT INTO {COSIGNATURE_TABLE} VALUES (?, ?, ?)", (size, witness, line))
+
+
+def _hex(originator_id: UUID | str) -> str:
+    """How the events and log tables hold an aggregate id (the ledger's ids are UUIDs)."""
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
 
 
 ROWS_PER_INSERT = 64
