@@ -105,7 +105,7 @@ def parse_data(data: str) -> dict[str, Any]:
 
 
 @cli.command()
-@click.argument("type_")
+@click.argument("type_", metavar="TYPE")
 @click.option("--stream", required=True, help="e.g. case:341122-2019, actors, inquiry:2020-01.")
 @click.option("--actor", required=True, help="The acting actor's id.")
 @key_options

@@ -337,6 +337,7 @@ def test_usage_errors_exit_2_in_one_line_and_write_nothing(run, province: Provin
 
 @pytest.mark.parametrize("args, says", [
     (["history"], "error: Missing argument 'STREAM'. (see exitledger history --help)"),
+    (["record"], "error: Missing argument 'TYPE'. (see exitledger record --help)"),  # not the parameter's name
     (["frobnicate"], "error: No such command 'frobnicate'. (see exitledger --help)"),
     (["actor", "list", "--no-such-option"], "error: No such option '--no-such-option'. (see exitledger actor list --help)"),
 ], ids=lambda a: " ".join(a) if isinstance(a, list) else "")
