@@ -17,6 +17,7 @@ from typing import Any
 
 from benchmarks.common import Row, absolute_target, log, paired, rate, ratio_target, spread, tempdir
 from benchmarks.workload import (
+    Bucket,
     Case,
     Province,
     cases,
@@ -110,7 +111,7 @@ def run_long_streams(*, per_case: int, n: int) -> list[Row]:
         ids = [b.id for b in buckets]
         start = time.perf_counter()
         for i in range(n):
-            bucket = raw.repository.get(ids[i % CASES])
+            bucket: Bucket = raw.repository.get(ids[i % CASES])
             bucket.report(payload=payloads[i % 100])
             raw.save(bucket)
         raw_rate = rate(n, time.perf_counter() - start)

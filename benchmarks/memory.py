@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from typing import Any
 
 from benchmarks.common import Row, absolute_target, log
 
@@ -103,7 +104,7 @@ def _vmhwm_kb() -> float:
     return float("nan")
 
 
-def _run_child(mode: str, path: str) -> dict[str, object]:
+def _run_child(mode: str, path: str) -> dict[str, Any]:
     # Linux carries ru_maxrss across exec: a child forked straight from this (large) process
     # would report at least this process's RSS at fork time. Forking it from a small /bin/sh
     # instead (the ``; exit`` keeps sh from exec-ing the command in place) gives a clean count.

@@ -29,6 +29,7 @@ import platform
 import sys
 import time
 import warnings
+from typing import Any
 
 from benchmarks.common import Row, load_average, log, print_table, tempdir
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         sections.discard("5")
     events = args.events or (10_000 if quick else 50_000)
     rounds = args.rounds
-    sizes = {
+    sizes: dict[str, Any] = {
         "store_singles": 300 if quick else 2000,
         "store_total": 5000 if quick else 20_000,
         "singles": 100 if quick else 400,

@@ -37,6 +37,7 @@ def triples(app: Any) -> list[Triple]:
               (signer_for(a) for a in [scenario.AUTHORITY] + [x.actor for x in scenario.ACTORS])}
     out = []
     for row in iter_log(app.recorder):
+        assert row.state is not None, f"seq {row.seq} has no stored event"
         sealed = open_envelope(row.state)
         key = json.loads(sealed.body)["key"]
         out.append((public[key], sealed.body, base64.b64decode(sealed.sig)))

@@ -70,7 +70,7 @@ def _environ(env: dict[str, str | None] | None) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def invoke(*args: str, env: dict[str, str | None] | None = None, input: str | None = None) -> Result:
+def invoke(*args: str | Path, env: dict[str, str | None] | None = None, input: str | None = None) -> Result:
     """Run ``exitledger ARGS`` in this process; stdin is never a terminal."""
     out, err = io.StringIO(), io.StringIO()
     stdin = io.StringIO(input or "")
@@ -97,7 +97,7 @@ def invoke(*args: str, env: dict[str, str | None] | None = None, input: str | No
     return Result(code, out.getvalue(), err.getvalue())
 
 
-def invoke_proc(*args: str, env: dict[str, str | None] | None = None, input: str | None = None,
+def invoke_proc(*args: str | Path, env: dict[str, str | None] | None = None, input: str | None = None,
                 cwd: Path | None = None, timeout: float = 120) -> Result:
     """Run ``.venv/bin/exitledger ARGS`` as a subprocess, stdin a pipe or /dev/null."""
     full_env = {k: v for k, v in os.environ.items() if k != "EXITLEDGER_DB"}

@@ -173,8 +173,9 @@ def test_record_a_whole_small_case(run, province: Province, tmp_path):
 
     # --data JSON inline; human receipt
     r = must(record("CaseOpened", "ah-office", CASE_OPENED))
-    seq, stream, version, type_, hash_ = re.fullmatch(
-        r"seq (\d+)  (\S+) v(\d+)  (\w+)  ([0-9a-f]{64})", r.stdout.strip()).groups()
+    receipt = re.fullmatch(r"seq (\d+)  (\S+) v(\d+)  (\w+)  ([0-9a-f]{64})", r.stdout.strip())
+    assert receipt is not None, r.stdout
+    seq, stream, version, type_, hash_ = receipt.groups()
     assert (int(seq), stream, int(version), type_) == (base + 1, CASE, 1, "CaseOpened")
 
     # --data @FILE

@@ -266,19 +266,28 @@ def edit_figures_line(bundle: Path) -> None:
     (bundle / "events.jsonl").write_bytes(b"".join(lines))
 
 
+def edit_figures_line_relisted(bundle: Path) -> None:
+    edit_figures_line(bundle)
+    relist(bundle, "events.jsonl")
+
+
+def remove_last_line_relisted(bundle: Path) -> None:
+    events = bundle / "events.jsonl"
+    events.write_bytes(b"".join(events.read_bytes().splitlines(True)[:-1]))
+    relist(bundle, "events.jsonl")
+
+
 TAMPERS: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "edited-line": (edit_figures_line, [
         "seq ?  bundle.file_hash", f"seq {FIGURES_LINE} {CASE} v2  record.hash_mismatch",
         f"seq {FIGURES_LINE} {CASE} v2  log.hash_mismatch", f"seq {FIGURES_LINE} {CASE} v2  signature.invalid",
         f"seq {FIGURES_LINE + 1} {CASE} v3  chain.prev_mismatch", f"seq {SIZE}  checkpoint.root_mismatch"]),
-    "edited-line-manifest-relisted": (lambda b: (edit_figures_line(b), relist(b, "events.jsonl")), [
+    "edited-line-manifest-relisted": (edit_figures_line_relisted, [
         f"seq {FIGURES_LINE} {CASE} v2  record.hash_mismatch",
         f"seq {FIGURES_LINE} {CASE} v2  log.hash_mismatch", f"seq {FIGURES_LINE} {CASE} v2  signature.invalid",
         f"seq {FIGURES_LINE + 1} {CASE} v3  chain.prev_mismatch", f"seq {SIZE}  checkpoint.root_mismatch"]),
-    "last-line-removed-manifest-relisted": (
-        lambda b: ((b / "events.jsonl").write_bytes(b"".join((b / "events.jsonl").read_bytes().splitlines(True)[:-1])),
-                   relist(b, "events.jsonl")),
-        [f"seq {SIZE}  checkpoint.beyond_log", "seq ?  bundle.manifest"]),
+    "last-line-removed-manifest-relisted": (remove_last_line_relisted, [
+        f"seq {SIZE}  checkpoint.beyond_log", "seq ?  bundle.manifest"]),
 }
 
 

@@ -68,14 +68,19 @@ def test_a_garbage_file_in_a_bundle_is_reported_not_raised(pristine: Path, tmp_p
     assert code in {p.code for p in listed.problems} and not listed.ok
 
 
-BROKEN_MANIFESTS: dict[str, Callable[[Path], None]] = {
+def _manifest_a_directory(d: Path) -> None:
+    (d / "manifest.json").unlink()
+    (d / "manifest.json").mkdir()
+
+
+BROKEN_MANIFESTS: dict[str, Callable[[Path], object]] = {
     "missing": lambda d: (d / "manifest.json").unlink(),
     "not-json": lambda d: (d / "manifest.json").write_bytes(noise(300)),
     "empty": lambda d: (d / "manifest.json").write_bytes(b""),
     "a-list": lambda d: (d / "manifest.json").write_text("[1, 2]"),
     "another-format": lambda d: edit_manifest(d, format="sigstore-bundle"),
     "version-2": lambda d: edit_manifest(d, version=2),
-    "a-directory": lambda d: ((d / "manifest.json").unlink(), (d / "manifest.json").mkdir()),
+    "a-directory": _manifest_a_directory,
 }
 
 

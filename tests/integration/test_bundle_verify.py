@@ -238,11 +238,11 @@ def every_line_respaced_and_reordered(d: Path, kit: Kit) -> None:
 
 
 Y, L = YUEXI, LINQUAN
-EDITED = {(FIG, L, 2, "record.hash_mismatch"), (FIG, L, 2, "log.hash_mismatch"), (FIG, L, 2, "signature.invalid"),
+EDITED: Found = {(FIG, L, 2, "record.hash_mismatch"), (FIG, L, 2, "log.hash_mismatch"), (FIG, L, 2, "signature.invalid"),
           (FIG + 1, L, 3, "chain.prev_mismatch"), (SIZE, None, None, "checkpoint.root_mismatch")}
 FILE_HASH = (None, None, None, "bundle.file_hash")
 BEYOND = (SIZE, None, None, "checkpoint.beyond_log")
-ROOTS = {(FIRST, None, None, "checkpoint.root_mismatch"), (SIZE, None, None, "checkpoint.root_mismatch")}
+ROOTS: Found = {(FIRST, None, None, "checkpoint.root_mismatch"), (SIZE, None, None, "checkpoint.root_mismatch")}
 
 TAMPERS: dict[str, tuple[Callable[[Path, Kit], None], Found]] = {
     "edited-line": (edit_figure, EDITED | {FILE_HASH}),

@@ -98,9 +98,9 @@ def case_flags(steps: list[Step], persons: dict[str, str], year: int, tier: str)
     # sudden-drop, denominator-drift, revisions
     for source, reports in by_source.items():
         for earlier, later in zip(reports, reports[1:]):
-            a, b = _dec(earlier.payload["poverty_incidence"]), _dec(later.payload["poverty_incidence"])
+            was, now = _dec(earlier.payload["poverty_incidence"]), _dec(later.payload["poverty_incidence"])
             days = (date.fromisoformat(later.payload["reported_on"]) - date.fromisoformat(earlier.payload["reported_on"])).days
-            if a > 0 and (a - b) / a > Decimal("0.5") and days <= 90:
+            if was > 0 and (was - now) / was > Decimal("0.5") and days <= 90:
                 out.add("sudden-drop")
     rurals = [f.payload["rural_population"] for f in figures if f.payload["as_of"].startswith(str(year))]
     if rurals and (max(rurals) - min(rurals)) > min(rurals) / 50:
@@ -112,13 +112,13 @@ def case_flags(steps: list[Step], persons: dict[str, str], year: int, tier: str)
         p = step.payload
         if p["source"] == "county_self_report" and f"{year}-12-12" <= p["reported_on"] <= f"{year}-12-15":
             out.add("late-revision")
-        earlier = [(i, s) for i, s in enumerate(steps[:index]) if s.type == "FiguresReported"
+        revised = [(i, s) for i, s in enumerate(steps[:index]) if s.type == "FiguresReported"
                    and s.payload["source"] == p["source"] and s.payload["as_of"] == p["as_of"]]
-        if not earlier:
+        if not revised:
             continue
         if submitted_at is not None and index > submitted_at:
             out.add("late-revision")
-        i, before = earlier[-1]
+        i, before = revised[-1]
         improved = any(name in p and name in before.payload and
                        (_dec(str(p[name])) - _dec(str(before.payload[name]))) * sign > 0
                        for name, sign in IMPROVES.items())

@@ -191,11 +191,11 @@ def test_clean_figures_are_plausible_and_add_up() -> None:
     for stream, steps in by_case(p).items():
         if stream in planted:
             continue
-        own, system, survey = (
+        reported = [
             [s.payload for s in steps if s.type == "FiguresReported" and s.payload["source"] == source]
-            for source in ("county_self_report", "national_information_system", "third_party"))
-        assert len(own) == len(system) == len(survey) == 1
-        own, system, survey = own[0], system[0], survey[0]
+            for source in ("county_self_report", "national_information_system", "third_party")]
+        assert [len(r) for r in reported] == [1, 1, 1]
+        own, system, survey = (r[0] for r in reported)
         incidences.append(Decimal(own["poverty_incidence"]))
         assert Decimal("0.3") <= Decimal(own["poverty_incidence"]) <= Decimal("1.65")
         assert 200_000 <= own["rural_population"] <= 1_500_000

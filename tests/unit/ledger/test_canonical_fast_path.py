@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.canonical import SAFE_INT_MAX, canonical_bytes
 
-texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 scalars = st.none() | st.booleans() | st.integers(-SAFE_INT_MAX, SAFE_INT_MAX) | texts
 values = st.recursive(
     scalars,
@@ -19,7 +21,7 @@ values = st.recursive(
 
 @settings(max_examples=400, deadline=None)
 @given(values)
-def test_writes_the_same_bytes_as_rfc8785_for_any_json_value(value: object) -> None:
+def test_writes_the_same_bytes_as_rfc8785_for_any_json_value(value: Any) -> None:
     assert canonical_bytes(value) == rfc8785.dumps(value)
 
 

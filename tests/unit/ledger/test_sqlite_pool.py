@@ -34,6 +34,7 @@ def test_connections_keep_prepared_statements(tmp_path: Any, monkeypatch: pytest
     monkeypatch.setattr(store_sqlite.sqlite3, "connect", connect)
     app = ExitLedger(f"sqlite:///{tmp_path}/l.db")
     try:
+        assert isinstance(app.recorder, store_sqlite.LedgerSQLiteRecorder)
         assert isinstance(app.recorder.datastore.pool, store_sqlite.LedgerSQLiteConnectionPool)
         app.size()
         assert opened, "the ledger opened no SQLite connection"
@@ -49,6 +50,7 @@ def test_a_file_ledger_is_in_wal_mode_and_appends_through_the_pool(tmp_path: Any
     try:
         size = p.app.size()
         assert size > 1
+        assert isinstance(p.app.recorder, store_sqlite.LedgerSQLiteRecorder)
         with p.app.recorder.datastore.transaction(commit=False) as c:
             c.execute("PRAGMA journal_mode")
             row = c.fetchone()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 import nacl.bindings
 import nacl.exceptions
@@ -20,7 +21,7 @@ from ledger.canonical import SAFE_INT_MAX, canonical_bytes
 from ledger.errors import LedgerError
 from ledger.verify_record import _parse, signature_ok
 
-texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=8)
 scalars = (st.none() | st.booleans() | st.integers(-2 * SAFE_INT_MAX, 2 * SAFE_INT_MAX) | texts
            | st.floats(allow_nan=False, allow_infinity=False))
 values = st.recursive(
@@ -77,7 +78,7 @@ def test_non_canonical_bodies_are_refused(body: bytes) -> None:
 
 
 def test_keys_above_the_bmp_in_rfc8785_order_are_canonical() -> None:
-    value = {"\ue000": 1, "\U0001f600": 2, "县": "界首市（示例）"}
+    value: dict[str, Any] = {"\ue000": 1, "\U0001f600": 2, "县": "界首市（示例）"}
     assert _parse(rfc8785.dumps(value)) == (value, True)
 
 

@@ -138,7 +138,7 @@ def test_gives_the_upstream_verdict_on_inclusion_probe(probe: InclusionProbe) ->
         with pytest.raises(ProofError):
             verify_inclusion(*args)
     else:
-        assert verify_inclusion(*args) is None
+        verify_inclusion(*args)  # returns nothing; raises ProofError when the proof fails
 
 
 @pytest.mark.parametrize("probe", CONSISTENCY_PROBES, ids=lambda p: p.name)
@@ -148,7 +148,7 @@ def test_gives_the_upstream_verdict_on_consistency_probe(probe: ConsistencyProbe
         with pytest.raises(ProofError):
             verify_consistency(*args)
     else:
-        assert verify_consistency(*args) is None
+        verify_consistency(*args)  # returns nothing; raises ProofError when the proof fails
 
 
 @pytest.mark.parametrize(
