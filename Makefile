@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench typecheck clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# mypy is not a test dependency: installed into the venv on first use.
+typecheck: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'mypy>=1.10'
+	$(BIN)/python -m mypy domain ledger projections cli tests benchmarks
 
 clean:
 	rm -rf $(VENV) demo-out *.egg-info
