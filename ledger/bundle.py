@@ -32,7 +32,8 @@ FORMAT = "exitledger-bundle"
 VERSION = 1
 EVENTS, CHECKPOINTS, AUTHORITY, MANIFEST, CSV = (
     "events.jsonl", "checkpoints.jsonl", "authority.vkey", "manifest.json", "events.csv")
-_SEQ_AT = len(b'{"seq": ')
+_LINE_HEAD = b'{"seq": '
+_SEQ_AT = len(_LINE_HEAD)
 _AFTER_SEQ, _AFTER_HASH, _AFTER_SIG = b', "hash": "', b'", "sig": "', b'", "record": '
 _HEX = b"0123456789abcdef"
 _BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
@@ -255,7 +256,7 @@ def _exported(line: bytes) -> Position | None:
     hash_at = comma + len(_AFTER_SEQ)
     sig_at = hash_at + 64 + len(_AFTER_HASH)
     body_at = sig_at + 88 + len(_AFTER_SIG)
-    if not (line.startswith(b'{"seq": ') and line.endswith(b"}}\n") and comma > _SEQ_AT
+    if not (line.startswith(_LINE_HEAD) and line.endswith(b"}}\n") and comma > _SEQ_AT
             and line.startswith(_AFTER_SEQ, comma) and line.startswith(_AFTER_HASH, hash_at + 64)
             and line.startswith(_AFTER_SIG, sig_at + 88)):
         return None
